@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SWEEP_CRON, readEnv } from './env.js';
+
+const http = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
+
+describe('readEnv', () => {
+  it('applies the contract defaults', () => {
+    expect(readEnv(http)).toEqual({
+      slackBotToken: 'xoxb-1',
+      slackSigningSecret: 'secret',
+      slackApiUrl: 'https://slack.com/api/',
+      port: 3000,
+      dataDir: './data',
+      policyFile: './latch.policy.yml',
+      sweepCron: DEFAULT_SWEEP_CRON,
+      logLevel: 'info',
+    });
+  });
+
+  it('adds the slash the Web API base needs', () => {
+    expect(readEnv({ ...http, SLACK_API_URL: 'http://127.0.0.1:4600/api' }).slackApiUrl).toBe(
+      'http://127.0.0.1:4600/api/',
+    );
+  });
+
+  it('needs no signing secret in Socket Mode', () => {
+    expect(readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slackAppToken).toBe('xapp-1');
+  });
+
+  it.each([
+    [{}, /^SLACK_BOT_TOKEN is required/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /^SLACK_SIGNING_SECRET is required in HTTP mode/],
+    [{ ...http, PORT: 'eighty' }, /^PORT must be a port number/],
+    [{ ...http, LATCH_SWEEP_CRON: 'every minute' }, /^LATCH_SWEEP_CRON is not a valid cron expression/],
+    [{ ...http, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres/],
+    [{ ...http, LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
+    [{ ...http, SLACK_APP_TOKEN: 'xoxb-wrong' }, /^SLACK_APP_TOKEN must be an app-level token/],
+  ])('stops with one line naming the setting for %j', (given, want) => {
+    expect(() => readEnv(given)).toThrow(want);
+  });
+});

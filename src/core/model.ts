@@ -1,0 +1,127 @@
+/** The product's nouns, as plain data. Times are Dates; durations are seconds. */
+
+export type ResourceKind = 'sso_permission_set' | 'sso_group' | 'iam_group';
+
+/** An approval step: the requester's manager, the resource's owners, or a named group. */
+export type ApprovalStep =
+  | { kind: 'manager'; count: 1 }
+  | { kind: 'owner'; count: 1 }
+  | { kind: 'group'; group: string; count: number };
+
+export interface Tier {
+  name: string;
+  steps: ApprovalStep[];
+  minDurationSeconds: number;
+  maxDurationSeconds: number;
+  approvalValiditySeconds: number;
+  warnBeforeSeconds: number;
+  breakGlass: boolean;
+  breakGlassDurationSeconds: number;
+}
+
+export interface Resource {
+  id: string;
+  name: string;
+  kind: ResourceKind;
+  tier: string;
+  accountId?: string;
+  permissionSetArn?: string;
+  groupName?: string;
+  groupId?: string;
+  /** Emails or Slack user ids. */
+  owners: string[];
+  enforce: boolean;
+}
+
+/** A person as Slack knows them; `email` only when Slack marks it confirmed and the domain is allowed. */
+export interface Person {
+  slackUserId: string;
+  email?: string;
+  name: string;
+}
+
+export type RequestStatus = 'pending' | 'approved' | 'denied' | 'cancelled' | 'expired';
+
+export interface AccessRequest {
+  id: string;
+  requesterId: string;
+  requesterEmail: string;
+  resourceId: string;
+  durationSeconds: number;
+  justification: string;
+  status: RequestStatus;
+  /** Index into the tier's steps of the step now waiting for decisions. */
+  currentStep: number;
+  createdAt: Date;
+  expiresAt: Date;
+  decidedAt?: Date;
+  decidedBy?: string;
+}
+
+export type Decision = 'approve' | 'deny';
+
+export interface Approval {
+  requestId: string;
+  step: number;
+  approverId: string;
+  decision: Decision;
+  decidedAt: Date;
+}
+
+export type GrantStatus = 'provisioning' | 'active' | 'revoking' | 'revoked' | 'failed';
+
+export interface Grant {
+  id: string;
+  requestId: string;
+  requesterId: string;
+  requesterEmail: string;
+  resourceId: string;
+  durationSeconds: number;
+  status: GrantStatus;
+  /** The AWS principal the access was given to (an Identity Center user id), once known. */
+  principalId?: string;
+  provisionedAt?: Date;
+  expiresAt?: Date;
+  warnAt?: Date;
+  warnedAt?: Date;
+  revokedAt?: Date;
+  revokeReason?: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError?: string;
+  createdAt: Date;
+}
+
+export interface AuditEvent {
+  at: Date;
+  /** A Slack user id, or `latch` for the system. */
+  actor: string;
+  action: string;
+  requestId?: string;
+  grantId?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** A message Latch posted that it may need to update later (an approver's card). */
+export interface SlackMessageRef {
+  requestId: string;
+  /** The approval step the card asked about. */
+  step: number;
+  recipientId: string;
+  channel: string;
+  ts: string;
+}
+
+export interface Policy {
+  admins: string[];
+  auditChannel?: string;
+  allowedEmailDomains?: string[];
+  requestTtlSeconds: number;
+  tiers: Record<string, Tier>;
+  approvers: {
+    managers: Record<string, string>;
+    groups: Record<string, string[]>;
+    fallback: string[];
+  };
+  resources: Resource[];
+}

@@ -1,0 +1,139 @@
+import type {
+  AccessRequest,
+  Approval,
+  AuditEvent,
+  Grant,
+  Person,
+  Policy,
+  RequestStatus,
+  Resource,
+  SlackMessageRef,
+} from './model.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  info(detail: Record<string, unknown>, message: string): void;
+  warn(detail: Record<string, unknown>, message: string): void;
+  error(detail: Record<string, unknown>, message: string): void;
+}
+
+export type GrantPatch = Partial<Omit<Grant, 'id' | 'requestId' | 'createdAt'>>;
+export type RequestPatch = Partial<Pick<AccessRequest, 'status' | 'currentStep' | 'decidedAt' | 'decidedBy'>>;
+
+/**
+ * Persistence. Every method is one statement; `transaction` runs `work` atomically and hands
+ * it a Store bound to that transaction. Claims use FOR UPDATE SKIP LOCKED, so replicas never
+ * take the same row, and push `nextAttemptAt` to `leaseUntil` so a crash releases the row.
+ */
+export interface Store {
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+
+  insertRequest(request: AccessRequest): Promise<void>;
+  /** `forUpdate` locks the row until the transaction ends. */
+  getRequest(id: string, options?: { forUpdate?: boolean }): Promise<AccessRequest | undefined>;
+  updateRequest(id: string, patch: RequestPatch): Promise<void>;
+  listRequests(filter: { requesterId?: string; statuses?: RequestStatus[] }): Promise<AccessRequest[]>;
+
+  insertApproval(approval: Approval): Promise<void>;
+  listApprovals(requestId: string): Promise<Approval[]>;
+
+  insertGrant(grant: Grant): Promise<void>;
+  getGrant(id: string, options?: { forUpdate?: boolean }): Promise<Grant | undefined>;
+  updateGrant(id: string, patch: GrantPatch): Promise<void>;
+  listGrants(filter: { requesterId?: string; statuses?: Grant['status'][] }): Promise<Grant[]>;
+  /** Grants other than `exceptId` that hold (or are about to hold) the same access in AWS. */
+  countOverlappingGrants(grant: Pick<Grant, 'id' | 'requesterId' | 'resourceId'>): Promise<number>;
+
+  claimGrantsToProvision(now: Date, leaseUntil: Date, limit: number, onlyId?: string): Promise<Grant[]>;
+  /** Moves active grants past `expiresAt` to `revoking`, due now, and returns them. */
+  claimExpiredGrants(now: Date, limit: number): Promise<Grant[]>;
+  /** Revoking grants whose next attempt is due (or just `onlyId`). */
+  claimGrantsToRevoke(now: Date, leaseUntil: Date, limit: number, onlyId?: string): Promise<Grant[]>;
+  /** Marks due warnings as sent and returns them: at most once per grant. */
+  claimGrantsToWarn(now: Date, limit: number): Promise<Grant[]>;
+  claimStaleRequests(now: Date, limit: number): Promise<AccessRequest[]>;
+
+  appendAudit(event: AuditEvent): Promise<void>;
+  listAudit(filter: { requestId?: string; grantId?: string }): Promise<AuditEvent[]>;
+
+  insertSlackMessage(ref: SlackMessageRef): Promise<void>;
+  listSlackMessages(requestId: string): Promise<SlackMessageRef[]>;
+
+  upsertPerson(person: Person & { identityCenterUserId?: string }): Promise<void>;
+  syncResources(resources: readonly Resource[]): Promise<void>;
+  ping(): Promise<void>;
+}
+
+/** Who someone is in Slack. Emails come back only when Slack confirms them. */
+export interface Directory {
+  person(slackUserId: string): Promise<Person>;
+  /** The Slack user id for a policy reference (email or Slack id), if one exists. */
+  slackUserIdFor(ref: string): Promise<string | undefined>;
+}
+
+export interface ProvisionResult {
+  principalId: string;
+  /** False when AWS already had the access (idempotent retry or pre-existing). */
+  changed: boolean;
+}
+
+/** AWS. Both operations are idempotent: already there / already gone count as done. */
+export interface AccessProvisioner {
+  supports(resource: Resource): boolean;
+  grant(resource: Resource, email: string): Promise<ProvisionResult>;
+  revoke(resource: Resource, principalId: string): Promise<{ changed: boolean }>;
+}
+
+export interface ApprovalCardData {
+  request: AccessRequest;
+  resource: Resource;
+  requesterName: string;
+  step: number;
+  stepCount: number;
+  approvedBy: string[];
+  /** Set once the request left `pending`: who decided and how. */
+  outcome?: { status: RequestStatus; by?: string; at: Date };
+}
+
+/** What people are told. Implementations must not throw for delivery failures they log. */
+export interface Notifier {
+  sendApprovalCard(approverId: string, card: ApprovalCardData): Promise<SlackMessageRef | undefined>;
+  updateApprovalCard(ref: SlackMessageRef, card: ApprovalCardData): Promise<void>;
+  tellRequester(requesterId: string, notice: RequesterNotice): Promise<void>;
+  postAudit(event: AuditNotice): Promise<void>;
+  alertAdmins(text: string): Promise<void>;
+}
+
+export type RequesterNotice =
+  | { kind: 'request_filed'; request: AccessRequest; resource: Resource; approvers: string[] }
+  | { kind: 'request_denied'; request: AccessRequest; resource: Resource; by: string }
+  | { kind: 'request_expired'; request: AccessRequest; resource: Resource }
+  | { kind: 'request_approved'; request: AccessRequest; resource: Resource; by?: string }
+  | { kind: 'grant_active'; grant: Grant; resource: Resource }
+  | { kind: 'grant_failed'; grant: Grant; resource: Resource; reason: string }
+  | { kind: 'grant_expiring'; grant: Grant; resource: Resource }
+  | { kind: 'grant_ended'; grant: Grant; resource: Resource };
+
+export interface AuditNotice {
+  action: string;
+  actor: string;
+  resource: Resource;
+  requesterId: string;
+  requestId: string;
+  grantId?: string;
+  text?: string;
+}
+
+export interface LatchDeps {
+  store: Store;
+  directory: Directory;
+  provisioner: AccessProvisioner;
+  notifier: Notifier;
+  clock: Clock;
+  log: Logger;
+  policy: Policy;
+  newId(kind: 'request' | 'grant'): string;
+}

@@ -1,0 +1,133 @@
+import { eligibleApprovers } from '../approvers.js';
+import { requestableResource } from '../catalog.js';
+import { checkDuration } from '../duration.js';
+import { LatchError } from '../errors.js';
+import type { AccessRequest, Grant, Resource } from '../model.js';
+import type { LatchDeps } from '../ports.js';
+import { afterCommit } from './after-commit.js';
+import { newGrant } from './new-grant.js';
+import { resolveApprovers, sendApprovalCards } from './send-approval-cards.js';
+
+export const MAX_JUSTIFICATION_LENGTH = 2000;
+
+export interface FileRequestInput {
+  requesterId: string;
+  resourceId: string;
+  durationText: string;
+  justification: string;
+}
+
+export interface FileRequestResult {
+  request: AccessRequest;
+  resource: Resource;
+  /** Slack ids of the people asked to approve; empty when the tier auto-approves. */
+  approverIds: string[];
+  /** Set when the tier auto-approved; provision it with `provisionGrants`. */
+  grant?: Grant;
+}
+
+/**
+ * Files a request: checks the resource, the duration against its tier and the requester's
+ * identity, then either auto-approves (no steps) or asks the first step's approvers.
+ * Nothing is written unless every check passes.
+ */
+export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Promise<FileRequestResult> {
+  const { policy, store, clock } = deps;
+  const { resource, tier } = requestableResource(policy, input.resourceId);
+  if (!deps.provisioner.supports(resource)) {
+    throw new LatchError('unsupported_resource_kind', { resourceId: resource.id, kind: resource.kind });
+  }
+  const duration = checkDuration(input.durationText, {
+    minSeconds: tier.minDurationSeconds,
+    maxSeconds: tier.maxDurationSeconds,
+  });
+  if (!duration.ok) {
+    const code = duration.reason === 'malformed' ? 'bad_duration' : (`duration_${duration.reason}` as const);
+    throw new LatchError(code, {
+      duration: input.durationText,
+      limitSeconds: duration.limitSeconds ?? 0,
+      tier: tier.name,
+    });
+  }
+  const justification = input.justification.trim();
+  if (!justification) throw new LatchError('missing_justification');
+
+  const requester = await deps.directory.person(input.requesterId);
+  if (!requester.email) throw new LatchError('no_confirmed_email');
+
+  const firstStep = tier.steps[0];
+  const approverIds = firstStep
+    ? await resolveApprovers(deps, eligibleApprovers(policy, resource, requester, firstStep).refs)
+    : [];
+  if (firstStep && approverIds.length < firstStep.count) {
+    throw new LatchError('no_eligible_approver', { resourceId: resource.id });
+  }
+
+  const now = clock.now();
+  const request: AccessRequest = {
+    id: deps.newId('request'),
+    requesterId: requester.slackUserId,
+    requesterEmail: requester.email,
+    resourceId: resource.id,
+    durationSeconds: duration.seconds,
+    justification: justification.slice(0, MAX_JUSTIFICATION_LENGTH),
+    status: firstStep ? 'pending' : 'approved',
+    currentStep: 0,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + policy.requestTtlSeconds * 1000),
+    ...(firstStep ? {} : { decidedAt: now, decidedBy: 'latch' }),
+  };
+  const grant = firstStep ? undefined : newGrant(deps, request, now);
+
+  await store.transaction(async (tx) => {
+    await tx.upsertPerson(requester);
+    await tx.insertRequest(request);
+    await tx.appendAudit({
+      at: now,
+      actor: requester.slackUserId,
+      action: 'request.filed',
+      requestId: request.id,
+      detail: { resourceId: resource.id, durationSeconds: duration.seconds, justification, approverIds },
+    });
+    if (grant) {
+      await tx.appendAudit({
+        at: now,
+        actor: 'latch',
+        action: 'request.approved',
+        requestId: request.id,
+        detail: { auto: true, tier: tier.name },
+      });
+      await tx.insertGrant(grant);
+      await tx.appendAudit({
+        at: now,
+        actor: 'latch',
+        action: 'grant.provisioning',
+        requestId: request.id,
+        grantId: grant.id,
+      });
+    }
+  });
+
+  await afterCommit(deps.log, 'audit post for filed request', () =>
+    deps.notifier.postAudit({
+      action: grant ? 'request.approved' : 'request.filed',
+      actor: requester.slackUserId,
+      resource,
+      requesterId: requester.slackUserId,
+      requestId: request.id,
+      text: justification,
+    }),
+  );
+  if (firstStep) {
+    await sendApprovalCards(deps, request, resource, approverIds);
+    await afterCommit(deps.log, 'tell requester request filed', () =>
+      deps.notifier.tellRequester(request.requesterId, {
+        kind: 'request_filed',
+        request,
+        resource,
+        approvers: approverIds,
+      }),
+    );
+  }
+  return { request, resource, approverIds, ...(grant ? { grant } : {}) };
+}

@@ -1,0 +1,133 @@
+import { findResource, tierOf } from '../catalog.js';
+import { ProvisioningError } from '../errors.js';
+import { MAX_PROVISION_ATTEMPTS, retryDelaySeconds } from '../grant-lifecycle.js';
+import type { Grant } from '../model.js';
+import type { LatchDeps } from '../ports.js';
+import { afterCommit } from './after-commit.js';
+
+/** How long a claimed grant stays ours before another replica may retry it (a crash's worst case). */
+export const CLAIM_LEASE_SECONDS = 120;
+
+/**
+ * Provisions grants that are due: all of them, or just `onlyId` (right after an approval).
+ * Each is claimed first, so two replicas never work on the same grant.
+ */
+export async function provisionGrants(
+  deps: LatchDeps,
+  options: { onlyId?: string; limit?: number } = {},
+): Promise<Grant[]> {
+  const now = deps.clock.now();
+  const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
+  const claimed = await deps.store.claimGrantsToProvision(
+    now,
+    leaseUntil,
+    options.limit ?? 50,
+    options.onlyId,
+  );
+  const done: Grant[] = [];
+  for (const grant of claimed) {
+    const result = await provisionOne(deps, grant);
+    if (result) done.push(result);
+  }
+  return done;
+}
+
+async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefined> {
+  const { store, clock, log } = deps;
+  const resource = findResource(deps.policy, grant.resourceId);
+  const tier = resource && tierOf(deps.policy, resource);
+  if (!resource || !tier) return fail(deps, grant, `resource ${grant.resourceId} is no longer requestable`);
+
+  let principalId: string;
+  try {
+    principalId = (await deps.provisioner.grant(resource, grant.requesterEmail)).principalId;
+  } catch (error) {
+    const retriable = !(error instanceof ProvisioningError) || error.retriable;
+    const reason = error instanceof Error ? error.message : String(error);
+    log.warn(
+      { err: error, grantId: grant.id, attempts: grant.attempts, retriable },
+      'provisioning attempt failed',
+    );
+    if (!retriable || grant.attempts >= MAX_PROVISION_ATTEMPTS) return fail(deps, grant, reason);
+    const nextAttemptAt = new Date(clock.now().getTime() + retryDelaySeconds(grant.attempts) * 1000);
+    await store.updateGrant(grant.id, { nextAttemptAt, lastError: reason });
+    return undefined;
+  }
+
+  const provisionedAt = clock.now();
+  const expiresAt = new Date(provisionedAt.getTime() + grant.durationSeconds * 1000);
+  const warnAt = new Date(expiresAt.getTime() - tier.warnBeforeSeconds * 1000);
+  const active: Grant = { ...grant, status: 'active', principalId, provisionedAt, expiresAt, warnAt };
+  const committed = await store.transaction(async (tx) => {
+    const current = await tx.getGrant(grant.id, { forUpdate: true });
+    if (current?.status !== 'provisioning') return false;
+    await tx.updateGrant(grant.id, {
+      status: 'active',
+      principalId,
+      provisionedAt,
+      expiresAt,
+      warnAt,
+      lastError: undefined,
+    });
+    await tx.appendAudit({
+      at: provisionedAt,
+      actor: 'latch',
+      action: 'grant.active',
+      requestId: grant.requestId,
+      grantId: grant.id,
+      detail: { principalId, expiresAt: expiresAt.toISOString() },
+    });
+    return true;
+  });
+  if (!committed) return undefined;
+  await afterCommit(log, 'tell requester grant active', () =>
+    deps.notifier.tellRequester(grant.requesterId, { kind: 'grant_active', grant: active, resource }),
+  );
+  await afterCommit(log, 'audit post grant active', () =>
+    deps.notifier.postAudit({
+      action: 'grant.active',
+      actor: 'latch',
+      resource,
+      requesterId: grant.requesterId,
+      requestId: grant.requestId,
+      grantId: grant.id,
+    }),
+  );
+  return active;
+}
+
+async function fail(deps: LatchDeps, grant: Grant, reason: string): Promise<undefined> {
+  const now = deps.clock.now();
+  const committed = await deps.store.transaction(async (tx) => {
+    const current = await tx.getGrant(grant.id, { forUpdate: true });
+    if (current?.status !== 'provisioning') return false;
+    await tx.updateGrant(grant.id, { status: 'failed', lastError: reason });
+    await tx.appendAudit({
+      at: now,
+      actor: 'latch',
+      action: 'grant.failed',
+      requestId: grant.requestId,
+      grantId: grant.id,
+      detail: { reason },
+    });
+    return true;
+  });
+  if (!committed) return undefined;
+  const resource = findResource(deps.policy, grant.resourceId);
+  if (resource) {
+    await afterCommit(deps.log, 'tell requester grant failed', () =>
+      deps.notifier.tellRequester(grant.requesterId, {
+        kind: 'grant_failed',
+        grant: { ...grant, status: 'failed' },
+        resource,
+        reason,
+      }),
+    );
+  }
+  await afterCommit(deps.log, 'alert admins grant failed', () =>
+    deps.notifier.alertAdmins(
+      `Provisioning grant ${grant.id} (${grant.resourceId} for <@${grant.requesterId}>) failed: ${reason}`,
+    ),
+  );
+  return undefined;
+}

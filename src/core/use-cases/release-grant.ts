@@ -1,0 +1,33 @@
+import { LatchError } from '../errors.js';
+import { normalizeId } from '../ids.js';
+import type { Grant } from '../model.js';
+import type { LatchDeps } from '../ports.js';
+import { revokeGrants } from './revoke-grants.js';
+
+/** The grantee ends their own grant now; revocation then runs as at expiry. */
+export async function releaseGrant(
+  deps: LatchDeps,
+  input: { grantId: string; requesterId: string },
+): Promise<Grant> {
+  const grantId = normalizeId(input.grantId);
+  const now = deps.clock.now();
+  const grant = await deps.store.transaction(async (tx) => {
+    const current = await tx.getGrant(grantId, { forUpdate: true });
+    if (!current) throw new LatchError('unknown_grant', { grantId });
+    if (current.requesterId !== input.requesterId) throw new LatchError('not_your_grant', { grantId });
+    if (current.status !== 'active')
+      throw new LatchError('grant_not_active', { grantId, status: current.status });
+    await tx.updateGrant(grantId, { status: 'revoking', nextAttemptAt: now, revokeReason: 'released' });
+    await tx.appendAudit({
+      at: now,
+      actor: input.requesterId,
+      action: 'grant.revoking',
+      requestId: current.requestId,
+      grantId,
+      detail: { reason: 'released' },
+    });
+    return { ...current, status: 'revoking' as const, revokeReason: 'released' };
+  });
+  const [revoked] = await revokeGrants(deps, { onlyId: grantId });
+  return revoked ?? grant;
+}

@@ -1,0 +1,106 @@
+import { findResource } from '../catalog.js';
+import { retryDelaySeconds } from '../grant-lifecycle.js';
+import type { Grant } from '../model.js';
+import type { LatchDeps } from '../ports.js';
+import { afterCommit } from './after-commit.js';
+import { CLAIM_LEASE_SECONDS } from './provision-grants.js';
+
+/** Admins hear about a stuck revocation on these attempts, then on every tenth. */
+function shouldAlert(attempts: number): boolean {
+  return attempts === 1 || attempts === 3 || attempts % 10 === 0;
+}
+
+/**
+ * Moves expired grants to `revoking` and removes their access in AWS. A revocation is never
+ * abandoned: failures retry with backoff and alert the admins until they succeed.
+ */
+export async function revokeGrants(
+  deps: LatchDeps,
+  options: { onlyId?: string; limit?: number } = {},
+): Promise<Grant[]> {
+  const { store, clock } = deps;
+  const now = clock.now();
+  const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
+  const limit = options.limit ?? 50;
+  if (!options.onlyId) {
+    await store.transaction(async (tx) => {
+      for (const grant of await tx.claimExpiredGrants(now, limit)) {
+        await tx.appendAudit({
+          at: now,
+          actor: 'latch',
+          action: 'grant.revoking',
+          requestId: grant.requestId,
+          grantId: grant.id,
+          detail: { reason: 'expired' },
+        });
+      }
+    });
+  }
+  const claimed = await store.claimGrantsToRevoke(now, leaseUntil, limit, options.onlyId);
+  const revoked: Grant[] = [];
+  for (const grant of claimed) {
+    const result = await revokeOne(deps, grant);
+    if (result) revoked.push(result);
+  }
+  return revoked;
+}
+
+async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefined> {
+  const { store, clock, log } = deps;
+  const resource = findResource(deps.policy, grant.resourceId);
+  try {
+    if (!resource)
+      throw new Error(`resource ${grant.resourceId} is no longer in the policy; remove the access by hand`);
+    // Another live grant of the same access keeps it in AWS (two grants must not revoke each other).
+    const overlapping = await store.countOverlappingGrants(grant);
+    if (overlapping === 0 && grant.principalId) await deps.provisioner.revoke(resource, grant.principalId);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const nextAttemptAt = new Date(clock.now().getTime() + retryDelaySeconds(grant.attempts) * 1000);
+    await store.updateGrant(grant.id, { nextAttemptAt, lastError: reason });
+    log.error(
+      { err: error, grantId: grant.id, attempts: grant.attempts },
+      'revocation attempt failed; will retry',
+    );
+    if (shouldAlert(grant.attempts)) {
+      await afterCommit(log, 'alert admins stuck revocation', () =>
+        deps.notifier.alertAdmins(
+          `Revoking grant ${grant.id} (${grant.resourceId} for <@${grant.requesterId}>) failed ${grant.attempts} time(s): ${reason}. Latch keeps retrying.`,
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  const revokedAt = clock.now();
+  const committed = await store.transaction(async (tx) => {
+    const current = await tx.getGrant(grant.id, { forUpdate: true });
+    if (current?.status !== 'revoking') return false;
+    await tx.updateGrant(grant.id, { status: 'revoked', revokedAt, lastError: undefined });
+    await tx.appendAudit({
+      at: revokedAt,
+      actor: 'latch',
+      action: 'grant.revoked',
+      requestId: grant.requestId,
+      grantId: grant.id,
+      detail: { reason: grant.revokeReason ?? 'expired' },
+    });
+    return true;
+  });
+  if (!committed || !resource) return undefined;
+  const ended: Grant = { ...grant, status: 'revoked', revokedAt };
+  await afterCommit(log, 'tell requester grant ended', () =>
+    deps.notifier.tellRequester(grant.requesterId, { kind: 'grant_ended', grant: ended, resource }),
+  );
+  await afterCommit(log, 'audit post grant revoked', () =>
+    deps.notifier.postAudit({
+      action: 'grant.revoked',
+      actor: 'latch',
+      resource,
+      requesterId: grant.requesterId,
+      requestId: grant.requestId,
+      grantId: grant.id,
+    }),
+  );
+  return ended;
+}

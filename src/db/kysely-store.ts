@@ -1,0 +1,310 @@
+import { type Kysely, sql } from 'kysely';
+import type {
+  AccessRequest,
+  Approval,
+  AuditEvent,
+  Grant,
+  Person,
+  Resource,
+  SlackMessageRef,
+} from '../core/model.js';
+import type { GrantPatch, RequestPatch, Store } from '../core/ports.js';
+import {
+  approvalFromRow,
+  auditFromRow,
+  grantFromRow,
+  grantPatchToRow,
+  grantToRow,
+  requestFromRow,
+  requestToRow,
+  slackMessageFromRow,
+} from './rows.js';
+import type { Database } from './schema.js';
+
+/** The Store port over Kysely; one instance per connection or transaction. */
+export class KyselyStore implements Store {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this);
+    return this.db.transaction().execute((trx) => work(new KyselyStore(trx)));
+  }
+
+  async insertRequest(request: AccessRequest): Promise<void> {
+    await this.db.insertInto('access_request').values(requestToRow(request)).execute();
+  }
+
+  async getRequest(id: string, options: { forUpdate?: boolean } = {}): Promise<AccessRequest | undefined> {
+    let query = this.db.selectFrom('access_request').selectAll().where('id', '=', id);
+    if (options.forUpdate) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row && requestFromRow(row);
+  }
+
+  async updateRequest(id: string, patch: RequestPatch): Promise<void> {
+    const row: Record<string, unknown> = {};
+    if (patch.status !== undefined) row.status = patch.status;
+    if (patch.currentStep !== undefined) row.current_step = patch.currentStep;
+    if ('decidedAt' in patch) row.decided_at = patch.decidedAt ?? null;
+    if ('decidedBy' in patch) row.decided_by = patch.decidedBy ?? null;
+    await this.db.updateTable('access_request').set(row).where('id', '=', id).execute();
+  }
+
+  async listRequests(filter: {
+    requesterId?: string;
+    statuses?: AccessRequest['status'][];
+  }): Promise<AccessRequest[]> {
+    let query = this.db.selectFrom('access_request').selectAll().orderBy('created_at', 'desc').limit(100);
+    if (filter.requesterId) query = query.where('requester_id', '=', filter.requesterId);
+    if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
+    return (await query.execute()).map(requestFromRow);
+  }
+
+  async insertApproval(approval: Approval): Promise<void> {
+    await this.db
+      .insertInto('approval')
+      .values({
+        request_id: approval.requestId,
+        step: approval.step,
+        approver_id: approval.approverId,
+        decision: approval.decision,
+        decided_at: approval.decidedAt,
+      })
+      .execute();
+  }
+
+  async listApprovals(requestId: string): Promise<Approval[]> {
+    const rows = await this.db
+      .selectFrom('approval')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .orderBy('decided_at')
+      .execute();
+    return rows.map(approvalFromRow);
+  }
+
+  async insertGrant(grant: Grant): Promise<void> {
+    await this.db.insertInto('access_grant').values(grantToRow(grant)).execute();
+  }
+
+  async getGrant(id: string, options: { forUpdate?: boolean } = {}): Promise<Grant | undefined> {
+    let query = this.db.selectFrom('access_grant').selectAll().where('id', '=', id);
+    if (options.forUpdate) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row && grantFromRow(row);
+  }
+
+  async updateGrant(id: string, patch: GrantPatch): Promise<void> {
+    await this.db.updateTable('access_grant').set(grantPatchToRow(patch)).where('id', '=', id).execute();
+  }
+
+  async listGrants(filter: { requesterId?: string; statuses?: Grant['status'][] }): Promise<Grant[]> {
+    let query = this.db.selectFrom('access_grant').selectAll().orderBy('created_at', 'desc').limit(100);
+    if (filter.requesterId) query = query.where('requester_id', '=', filter.requesterId);
+    if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
+    return (await query.execute()).map(grantFromRow);
+  }
+
+  async countOverlappingGrants(grant: Pick<Grant, 'id' | 'requesterId' | 'resourceId'>): Promise<number> {
+    const row = await this.db
+      .selectFrom('access_grant')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('requester_id', '=', grant.requesterId)
+      .where('resource_id', '=', grant.resourceId)
+      .where('status', '=', 'active')
+      .where('id', '!=', grant.id)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async claimGrantsToProvision(
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+    onlyId?: string,
+  ): Promise<Grant[]> {
+    return this.claimGrants('provisioning', now, leaseUntil, limit, onlyId);
+  }
+
+  async claimGrantsToRevoke(now: Date, leaseUntil: Date, limit: number, onlyId?: string): Promise<Grant[]> {
+    return this.claimGrants('revoking', now, leaseUntil, limit, onlyId);
+  }
+
+  /** Takes due rows no other replica holds, and leases them until `leaseUntil`. */
+  private async claimGrants(
+    status: 'provisioning' | 'revoking',
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+    onlyId?: string,
+  ): Promise<Grant[]> {
+    let due = this.db
+      .selectFrom('access_grant')
+      .select('id')
+      .where('status', '=', status)
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked();
+    if (onlyId) due = due.where('id', '=', onlyId);
+    const rows = await this.db
+      .updateTable('access_grant')
+      .set({ next_attempt_at: leaseUntil, attempts: sql`attempts + 1` })
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+    return rows.map(grantFromRow);
+  }
+
+  async claimExpiredGrants(now: Date, limit: number): Promise<Grant[]> {
+    const due = this.db
+      .selectFrom('access_grant')
+      .select('id')
+      .where('status', '=', 'active')
+      .where('expires_at', '<=', now)
+      .orderBy('expires_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked();
+    const rows = await this.db
+      .updateTable('access_grant')
+      .set({
+        status: 'revoking',
+        next_attempt_at: now,
+        attempts: 0,
+        revoke_reason: sql`coalesce(revoke_reason, 'expired')`,
+      })
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+    return rows.map(grantFromRow);
+  }
+
+  async claimGrantsToWarn(now: Date, limit: number): Promise<Grant[]> {
+    const due = this.db
+      .selectFrom('access_grant')
+      .select('id')
+      .where('status', '=', 'active')
+      .where('warned_at', 'is', null)
+      .where('warn_at', '<=', now)
+      .where('expires_at', '>', now)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked();
+    const rows = await this.db
+      .updateTable('access_grant')
+      .set({ warned_at: now })
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+    return rows.map(grantFromRow);
+  }
+
+  async claimStaleRequests(now: Date, limit: number): Promise<AccessRequest[]> {
+    const due = this.db
+      .selectFrom('access_request')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('expires_at', '<=', now)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked();
+    const rows = await this.db
+      .updateTable('access_request')
+      .set({ status: 'expired', decided_at: now, decided_by: 'latch' })
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+    return rows.map(requestFromRow);
+  }
+
+  async appendAudit(event: AuditEvent): Promise<void> {
+    await this.db
+      .insertInto('audit_event')
+      .values({
+        at: event.at,
+        actor: event.actor,
+        action: event.action,
+        request_id: event.requestId ?? null,
+        grant_id: event.grantId ?? null,
+        detail: JSON.stringify(event.detail ?? {}),
+      })
+      .execute();
+  }
+
+  async listAudit(filter: { requestId?: string; grantId?: string }): Promise<AuditEvent[]> {
+    let query = this.db.selectFrom('audit_event').selectAll().orderBy('id');
+    if (filter.requestId) query = query.where('request_id', '=', filter.requestId);
+    if (filter.grantId) query = query.where('grant_id', '=', filter.grantId);
+    return (await query.execute()).map(auditFromRow);
+  }
+
+  async insertSlackMessage(ref: SlackMessageRef): Promise<void> {
+    await this.db
+      .insertInto('slack_message')
+      .values({
+        request_id: ref.requestId,
+        step: ref.step,
+        recipient_id: ref.recipientId,
+        channel: ref.channel,
+        ts: ref.ts,
+      })
+      .onConflict((oc) => oc.columns(['channel', 'ts']).doNothing())
+      .execute();
+  }
+
+  async listSlackMessages(requestId: string): Promise<SlackMessageRef[]> {
+    const rows = await this.db
+      .selectFrom('slack_message')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .execute();
+    return rows.map(slackMessageFromRow);
+  }
+
+  async upsertPerson(person: Person & { identityCenterUserId?: string }): Promise<void> {
+    const row = {
+      slack_user_id: person.slackUserId,
+      email: person.email ?? null,
+      name: person.name,
+      updated_at: new Date(),
+    };
+    await this.db
+      .insertInto('person')
+      .values({ ...row, identity_center_user_id: person.identityCenterUserId ?? null })
+      .onConflict((oc) =>
+        oc.column('slack_user_id').doUpdateSet({
+          ...row,
+          ...(person.identityCenterUserId ? { identity_center_user_id: person.identityCenterUserId } : {}),
+        }),
+      )
+      .execute();
+  }
+
+  async syncResources(resources: readonly Resource[]): Promise<void> {
+    for (const resource of resources) {
+      const row = {
+        name: resource.name,
+        kind: resource.kind,
+        tier: resource.tier,
+        account_id: resource.accountId ?? null,
+        permission_set_arn: resource.permissionSetArn ?? null,
+        group_name: resource.groupName ?? null,
+        group_id: resource.groupId ?? null,
+        owners: JSON.stringify(resource.owners),
+        enforce: resource.enforce,
+        synced_at: new Date(),
+      };
+      await this.db
+        .insertInto('resource')
+        .values({ id: resource.id, ...row })
+        .onConflict((oc) => oc.column('id').doUpdateSet(row))
+        .execute();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+}

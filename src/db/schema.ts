@@ -1,0 +1,97 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface PersonTable {
+  slack_user_id: string;
+  email: string | null;
+  name: string;
+  identity_center_user_id: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ResourceTable {
+  id: string;
+  name: string;
+  kind: string;
+  tier: string;
+  account_id: string | null;
+  permission_set_arn: string | null;
+  group_name: string | null;
+  group_id: string | null;
+  owners: ColumnType<string[], string, string>;
+  enforce: boolean;
+  synced_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AccessRequestTable {
+  id: string;
+  requester_id: string;
+  requester_email: string;
+  resource_id: string;
+  duration_seconds: number;
+  justification: string;
+  status: string;
+  current_step: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+}
+
+export interface ApprovalTable {
+  request_id: string;
+  step: number;
+  approver_id: string;
+  decision: string;
+  decided_at: Timestamp;
+}
+
+export interface AccessGrantTable {
+  id: string;
+  request_id: string;
+  requester_id: string;
+  requester_email: string;
+  resource_id: string;
+  duration_seconds: number;
+  status: string;
+  principal_id: string | null;
+  provisioned_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  warn_at: Timestamp | null;
+  warned_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoke_reason: string | null;
+  attempts: number;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+}
+
+export interface SlackMessageTable {
+  request_id: string;
+  step: number;
+  recipient_id: string;
+  channel: string;
+  ts: string;
+}
+
+export interface AuditEventTable {
+  id: Generated<string>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  request_id: string | null;
+  grant_id: string | null;
+  detail: ColumnType<Record<string, unknown>, string, never>;
+}
+
+export interface Database {
+  person: PersonTable;
+  resource: ResourceTable;
+  access_request: AccessRequestTable;
+  approval: ApprovalTable;
+  access_grant: AccessGrantTable;
+  slack_message: SlackMessageTable;
+  audit_event: AuditEventTable;
+}

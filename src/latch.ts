@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { App, type LogLevel } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import { AwsProvisioner } from './aws/aws-provisioner.js';
+import { createAwsClients, destroyAwsClients } from './aws/clients.js';
+import type { Env } from './config/env.js';
+import type { LoadedPolicy } from './config/policy.js';
+import { shortId } from './core/ids.js';
+import type { Clock, LatchDeps } from './core/ports.js';
+import { connectDatabase, type LatchDatabase } from './db/connect.js';
+import { KyselyStore } from './db/kysely-store.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { PinoLogger } from './log.js';
+import { type Scheduler, startScheduler } from './scheduler/start-scheduler.js';
+import { sweep } from './scheduler/sweep.js';
+import { boltLogger } from './slack/bolt-logger.js';
+import { healthRoutes } from './slack/health-routes.js';
+import { registerListeners } from './slack/register-listeners.js';
+import { SlackDirectory } from './slack/slack-directory.js';
+import { SlackNotifier } from './slack/slack-notifier.js';
+
+export interface LatchOverrides {
+  clock?: Clock;
+  /** e.g. `{ retryConfig: { retries: 0 } }` in tests, so a 429 does not stall them. */
+  slackClientOptions?: WebClientOptions;
+  /** A PostgreSQL schema of its own (tests). */
+  databaseSchema?: string;
+}
+
+export interface Latch {
+  readonly deps: LatchDeps;
+  readonly database: LatchDatabase;
+  /** Runs one scheduler pass now (tests drive time with their clock, then sweep). */
+  sweep(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/** The composition root: the only place that knows every concrete adapter. */
+export async function createLatch(
+  env: Env,
+  loaded: LoadedPolicy,
+  log: PinoLogger,
+  overrides: LatchOverrides = {},
+): Promise<Latch> {
+  const { policy } = loaded;
+  const database = connectDatabase({
+    ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : {}),
+    dataDir: env.dataDir,
+    ...(overrides.databaseSchema ? { schema: overrides.databaseSchema } : {}),
+  });
+  const store = new KyselyStore(database.db);
+  let ready = false;
+
+  const app = new App({
+    token: env.slackBotToken,
+    ...(env.slackAppToken
+      ? { appToken: env.slackAppToken, socketMode: true }
+      : { signingSecret: env.slackSigningSecret ?? '' }),
+    clientOptions: { ...overrides.slackClientOptions, slackApiUrl: env.slackApiUrl },
+    customRoutes: healthRoutes({ pingDatabase: () => store.ping(), isReady: () => ready }),
+    ...(env.slackAppToken ? { installerOptions: { port: env.port } } : {}),
+    logger: boltLogger(log),
+    logLevel: 'info' as LogLevel,
+  });
+  const awsClients = createAwsClients(loaded.aws.region);
+  const provisioner = new AwsProvisioner(awsClients, loaded.aws.identity_center?.identity_store_id);
+  const coreLog = log.child({ subsystem: 'core' });
+  const directory = new SlackDirectory(app.client, policy.allowedEmailDomains);
+  const deps: LatchDeps = {
+    store,
+    directory,
+    provisioner,
+    notifier: new SlackNotifier(app.client, directory, {
+      ...(policy.auditChannel ? { auditChannel: policy.auditChannel } : {}),
+      admins: policy.admins,
+      log: coreLog,
+    }),
+    clock: overrides.clock ?? systemClock,
+    log: coreLog,
+    policy,
+    newId: (kind) => shortId(kind, randomBytes),
+  };
+  registerListeners(app, deps);
+
+  let scheduler: Scheduler | undefined;
+  return {
+    deps,
+    database,
+    sweep: () => sweep(deps),
+    async start() {
+      const applied = await migrateToLatest(database);
+      if (applied.length) log.info({ migrations: applied }, 'database migrated');
+      await store.syncResources(policy.resources);
+      await app.start(env.port);
+      scheduler = startScheduler(env.sweepCron, () => sweep(deps), log.child({ subsystem: 'scheduler' }));
+      ready = true;
+      log.info(
+        { port: env.port, mode: env.slackAppToken ? 'socket' : 'http', database: database.kind },
+        'latch started',
+      );
+      provisioner.callerIdentity().then(
+        (identity) => log.info({ aws: identity }, 'AWS identity'),
+        (error) => log.warn({ err: error }, 'cannot reach AWS STS; provisioning will fail until it can'),
+      );
+    },
+    async stop() {
+      ready = false;
+      await scheduler?.stop();
+      await app.stop();
+      destroyAwsClients(awsClients);
+      await database.db.destroy();
+    },
+  };
+}

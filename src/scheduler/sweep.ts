@@ -1,0 +1,26 @@
+import type { LatchDeps } from '../core/ports.js';
+import { expireStaleRequests } from '../core/use-cases/expire-stale-requests.js';
+import { provisionGrants } from '../core/use-cases/provision-grants.js';
+import { revokeGrants } from '../core/use-cases/revoke-grants.js';
+import { warnBeforeExpiry } from '../core/use-cases/warn-before-expiry.js';
+
+const JOBS = [
+  ['expire stale requests', expireStaleRequests],
+  ['provision grants', provisionGrants],
+  ['warn before expiry', warnBeforeExpiry],
+  ['revoke grants', revokeGrants],
+] as const;
+
+/**
+ * One pass over all due work, found in the database (the scheduler keeps no state).
+ * A failing job is logged and the others still run: one failure never stops the sweep.
+ */
+export async function sweep(deps: LatchDeps): Promise<void> {
+  for (const [name, job] of JOBS) {
+    try {
+      await job(deps);
+    } catch (error) {
+      deps.log.error({ err: error, job: name }, 'sweep job failed');
+    }
+  }
+}

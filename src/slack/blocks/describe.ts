@@ -1,0 +1,14 @@
+import type { Resource } from '../../core/model.js';
+import { escapeMrkdwn } from './mrkdwn.js';
+
+const KIND_LABELS: Record<Resource['kind'], string> = {
+  sso_group: 'Identity Center group',
+  sso_permission_set: 'permission set',
+  iam_group: 'IAM group',
+};
+
+/** `*Oncall* (`oncall`, Identity Center group, tier medium)` */
+export function describeResource(resource: Resource): string {
+  const account = resource.accountId ? `, account ${resource.accountId}` : '';
+  return `*${escapeMrkdwn(resource.name)}* (\`${resource.id}\`, ${KIND_LABELS[resource.kind]}${account}, tier ${escapeMrkdwn(resource.tier)})`;
+}

@@ -1,0 +1,37 @@
+import { formatDuration } from '../../core/duration.js';
+import type { AccessRequest, Grant, Resource } from '../../core/model.js';
+import { escapeMrkdwn, MAX_SECTION_TEXT, slackTime, truncate } from './mrkdwn.js';
+
+/** `/access list`: pending requests and live grants, with the ids people type. */
+export function myAccessText(input: { pending: AccessRequest[]; grants: Grant[] }): string {
+  const lines: string[] = [];
+  lines.push(input.grants.length ? '*Your grants*' : 'You have no active grants.');
+  for (const grant of input.grants) {
+    const until = grant.expiresAt
+      ? `until ${slackTime(grant.expiresAt)}`
+      : formatDuration(grant.durationSeconds);
+    lines.push(`• \`${grant.id}\` ${escapeMrkdwn(grant.resourceId)} · ${grant.status} · ${until}`);
+  }
+  lines.push(input.pending.length ? '*Your pending requests*' : 'You have no pending requests.');
+  for (const request of input.pending) {
+    lines.push(
+      `• \`${request.id}\` ${escapeMrkdwn(request.resourceId)} for ${formatDuration(request.durationSeconds)}`,
+    );
+  }
+  return truncate(lines.join('\n'), MAX_SECTION_TEXT);
+}
+
+/** `/access resources [query]`: what matches, with tiers; unclassified resources are not offered. */
+export function resourcesText(resources: readonly Resource[], query: string): string {
+  const needle = query.trim().toLowerCase();
+  const found = resources.filter((r) =>
+    [r.id, r.name, r.kind, r.accountId ?? ''].some((field) => field.toLowerCase().includes(needle)),
+  );
+  if (found.length === 0)
+    return needle ? `No resource matches \`${escapeMrkdwn(query)}\`.` : 'No resources are configured.';
+  const lines = found
+    .slice(0, 40)
+    .map((r) => `• \`${r.id}\` ${escapeMrkdwn(r.name)} · ${r.kind} · tier ${r.tier}`);
+  if (found.length > 40) lines.push(`…and ${found.length - 40} more; narrow the search.`);
+  return truncate(lines.join('\n'), MAX_SECTION_TEXT);
+}

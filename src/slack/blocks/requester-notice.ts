@@ -1,0 +1,60 @@
+import type { KnownBlock } from '@slack/types';
+import { formatDuration } from '../../core/duration.js';
+import type { RequesterNotice } from '../../core/ports.js';
+import { RELEASE_ACTION } from '../action-ids.js';
+import type { SlackMessage } from './approval-card.js';
+import { describeResource } from './describe.js';
+import { escapeMrkdwn, MAX_SECTION_TEXT, mention, slackTime, truncate } from './mrkdwn.js';
+
+/** The DM a requester gets at each change of state. */
+export function requesterNotice(notice: RequesterNotice): SlackMessage {
+  const what = describeResource(notice.resource);
+  const text = noticeText(notice, what);
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) } },
+  ];
+  if (notice.kind === 'grant_expiring' || notice.kind === 'grant_active') {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: RELEASE_ACTION,
+          text: { type: 'plain_text', text: 'Release now' },
+          value: notice.grant.id,
+        },
+      ],
+    });
+  }
+  return { text: plain(text), blocks };
+}
+
+function noticeText(notice: RequesterNotice, what: string): string {
+  switch (notice.kind) {
+    case 'request_filed':
+      return `Your request \`${notice.request.id}\` for ${what} (${formatDuration(notice.request.durationSeconds)}) is waiting for ${notice.approvers.map(mention).join(' or ')}.`;
+    case 'request_approved':
+      return `Your request \`${notice.request.id}\` for ${what} was approved${notice.by ? ` by ${mention(notice.by)}` : ''}. Setting up your access now.`;
+    case 'request_denied':
+      return `Your request \`${notice.request.id}\` for ${what} was denied by ${mention(notice.by)}. Nothing was granted.`;
+    case 'request_expired':
+      return `Your request \`${notice.request.id}\` for ${what} expired: nobody decided in time. Nothing was granted.`;
+    case 'grant_active':
+      return `Your access to ${what} is active until ${slackTime(expiry(notice.grant.expiresAt))} (grant \`${notice.grant.id}\`, ${formatDuration(notice.grant.durationSeconds)}). End it early with \`/access release ${notice.grant.id}\`.`;
+    case 'grant_failed':
+      return `Latch could not give you access to ${what} (grant \`${notice.grant.id}\`): ${escapeMrkdwn(notice.reason)}. The admins have been told.`;
+    case 'grant_expiring':
+      return `⏳ Your access to ${what} ends ${slackTime(expiry(notice.grant.expiresAt))} (grant \`${notice.grant.id}\`).`;
+    case 'grant_ended':
+      return `Your access to ${what} has ended (grant \`${notice.grant.id}\`${notice.grant.revokeReason === 'released' ? ', released by you' : ''}).`;
+  }
+}
+
+function expiry(date: Date | undefined): Date {
+  return date ?? new Date(0);
+}
+
+/** Notification text without mrkdwn date tokens, for push notifications and screen readers. */
+function plain(text: string): string {
+  return text.replace(/<!date\^\d+\^[^|]*\|([^>]*)>/g, '$1');
+}

@@ -1,0 +1,43 @@
+import { DURATION_FORMAT_HINT, formatDuration } from '../core/duration.js';
+import type { LatchError, LatchErrorCode } from '../core/errors.js';
+import { USAGE } from './blocks/help.js';
+
+type Detail = LatchError['detail'];
+const limit = (detail: Detail) => formatDuration(Number(detail.limitSeconds ?? 0));
+
+/** The one place that turns a known outcome into words for the person who caused it. */
+const MESSAGES: Record<LatchErrorCode, (detail: Detail) => string> = {
+  unknown_resource: (d) =>
+    `There is no resource \`${d.resourceId}\`. See what you can request with \`/access resources\`.`,
+  unclassified_resource: (d) =>
+    `\`${d.resourceId}\` has no sensitivity tier yet, so nobody can request it. Ask an admin to classify it.`,
+  unsupported_resource_kind: (d) =>
+    `\`${d.resourceId}\` is a ${d.kind}, which Latch cannot provision yet. Ask an admin.`,
+  bad_duration: (d) =>
+    `\`${d.duration}\` is not a duration: ${DURATION_FORMAT_HINT}.\nUsage: ${USAGE.request}`,
+  duration_too_short: (d) =>
+    `\`${d.duration}\` is shorter than the ${d.tier} tier allows: at least ${limit(d)}.`,
+  duration_too_long: (d) =>
+    `\`${d.duration}\` is longer than the ${d.tier} tier allows: at most ${limit(d)}.`,
+  missing_justification: () => `Say why you need it: a justification is required.\nUsage: ${USAGE.request}`,
+  no_confirmed_email: () =>
+    'Latch matches you to AWS by your Slack email, and yours is not confirmed or not in an allowed domain. Ask an admin.',
+  email_domain_not_allowed: () =>
+    'Your Slack email is not in a domain this workspace allows for AWS access. Ask an admin.',
+  no_eligible_approver: (d) =>
+    `Nobody but you could approve \`${d.resourceId}\`, and no fallback approver is set. Ask an admin.`,
+  unknown_request: (d) => `There is no request \`${d.requestId}\`. \`/access list\` shows yours.`,
+  unknown_grant: (d) => `There is no grant \`${d.grantId}\`. \`/access list\` shows yours.`,
+  not_your_request: (d) => `Request \`${d.requestId}\` is not yours.`,
+  not_your_grant: (d) => `Grant \`${d.grantId}\` is not yours.`,
+  request_not_pending: (d) =>
+    `Request \`${d.requestId}\` is no longer waiting for a decision${d.status ? ` (it is ${d.status})` : ''}.`,
+  grant_not_active: (d) => `Grant \`${d.grantId}\` is not active${d.status ? ` (it is ${d.status})` : ''}.`,
+  not_an_approver: (d) => `You are not an approver for request \`${d.requestId}\`, so nothing changed.`,
+  self_approval: (d) => `You cannot decide your own request \`${d.requestId}\`.`,
+  already_decided_by_you: (d) => `You already decided request \`${d.requestId}\`.`,
+};
+
+export function errorMessage(error: LatchError): string {
+  return MESSAGES[error.code](error.detail);
+}

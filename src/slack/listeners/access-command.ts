@@ -1,0 +1,70 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { formatDuration } from '../../core/duration.js';
+import type { LatchDeps } from '../../core/ports.js';
+import { cancelRequest } from '../../core/use-cases/cancel-request.js';
+import { fileRequest } from '../../core/use-cases/file-request.js';
+import { listMyAccess } from '../../core/use-cases/list-my-access.js';
+import { provisionGrants } from '../../core/use-cases/provision-grants.js';
+import { releaseGrant } from '../../core/use-cases/release-grant.js';
+import { helpText, USAGE } from '../blocks/help.js';
+import { myAccessText, resourcesText } from '../blocks/my-access.js';
+import { requestModal } from '../blocks/request-modal.js';
+import { parseAccessCommand } from '../parse-access-command.js';
+import { answerFor } from './reply.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** `/access …`: answers mistakes in the ack itself, everything else after acking. */
+export function handleAccessCommand(deps: LatchDeps) {
+  return async ({ command, ack, respond, client }: Args): Promise<void> => {
+    const parsed = parseAccessCommand(command.text);
+    const userId = command.user_id;
+    switch (parsed.kind) {
+      case 'usage_error':
+        return ack({ response_type: 'ephemeral', text: parsed.message });
+      case 'help':
+        return ack({ response_type: 'ephemeral', text: helpText() });
+      case 'not_yet':
+        return ack({
+          response_type: 'ephemeral',
+          text: `\`${parsed.subcommand}\` is not available in this version of Latch yet.\nUsage: ${USAGE[parsed.subcommand]}`,
+        });
+      case 'resources':
+        return ack({ response_type: 'ephemeral', text: resourcesText(requestable(deps), parsed.query) });
+      case 'open_modal':
+        // The trigger_id lives 3 seconds: open the modal before any other work (PLATFORM A1).
+        await ack();
+        await client.views.open({ trigger_id: command.trigger_id, view: requestModal(deps.policy) });
+        return;
+    }
+    await ack();
+    await answerFor(deps.log, respond, async () => {
+      switch (parsed.kind) {
+        case 'request': {
+          const { request, grant, approverIds } = await fileRequest(deps, { requesterId: userId, ...parsed });
+          if (grant) {
+            void provisionGrants(deps, { onlyId: grant.id }).catch((err) =>
+              deps.log.error({ err, grantId: grant.id }, 'provisioning failed'),
+            );
+            return `Request \`${request.id}\` for \`${request.resourceId}\` (${formatDuration(request.durationSeconds)}) is approved automatically. You will get a DM when access is active.`;
+          }
+          return `Request \`${request.id}\` for \`${request.resourceId}\` (${formatDuration(request.durationSeconds)}) is filed and waiting for ${approverIds.map((id) => `<@${id}>`).join(' or ')}.`;
+        }
+        case 'list':
+          return myAccessText(await listMyAccess(deps, userId));
+        case 'cancel':
+          return `Request \`${(await cancelRequest(deps, { requestId: parsed.requestId, requesterId: userId })).id}\` is cancelled.`;
+        case 'release': {
+          const grant = await releaseGrant(deps, { grantId: parsed.grantId, requesterId: userId });
+          return grant.status === 'revoked'
+            ? `Grant \`${grant.id}\` is released; the access is gone.`
+            : `Grant \`${grant.id}\` is being released; Latch keeps trying until AWS confirms.`;
+        }
+      }
+    });
+  };
+}
+
+function requestable(deps: LatchDeps) {
+  return deps.policy.resources.filter((resource) => deps.policy.tiers[resource.tier]);
+}

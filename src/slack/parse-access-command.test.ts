@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseAccessCommand } from './parse-access-command.js';
+
+describe('parseAccessCommand', () => {
+  it.each([
+    ['', { kind: 'open_modal' }],
+    ['   ', { kind: 'open_modal' }],
+    ['help', { kind: 'help' }],
+    ['list', { kind: 'list' }],
+    ['resources prod', { kind: 'resources', query: 'prod' }],
+    ['cancel R1', { kind: 'cancel', requestId: 'R1' }],
+    ['release G1', { kind: 'release', grantId: 'G1' }],
+    [
+      'REQUEST oncall 2h x',
+      { kind: 'request', resourceId: 'oncall', durationText: '2h', justification: 'x' },
+    ],
+  ])('reads %j', (text, want) => {
+    expect(parseAccessCommand(text)).toEqual(want);
+  });
+
+  it('keeps the justification exactly as typed', () => {
+    const got = parseAccessCommand('request oncall 2h fixing  the <!channel> pager\nline two');
+    expect(got).toEqual({
+      kind: 'request',
+      resourceId: 'oncall',
+      durationText: '2h',
+      justification: 'fixing  the <!channel> pager\nline two',
+    });
+  });
+
+  it.each([
+    ['request', 'Say which resource'],
+    ['request oncall', 'Say which resource'],
+    ['request oncall 2h', 'justification is required'],
+    ['cancel', 'Say which request'],
+    ['release a b', 'Say which grant'],
+    ['list all', 'takes no arguments'],
+    ['frobnicate', '`frobnicate` is not an /access command'],
+  ])('answers %j with what was wrong and the usage', (text, want) => {
+    const got = parseAccessCommand(text);
+    expect(got.kind).toBe('usage_error');
+    expect(got.kind === 'usage_error' && got.message).toContain(want);
+  });
+});

@@ -1,0 +1,57 @@
+import { USAGE } from './blocks/help.js';
+
+export type AccessCommand =
+  | { kind: 'open_modal' }
+  | { kind: 'help' }
+  | { kind: 'request'; resourceId: string; durationText: string; justification: string }
+  | { kind: 'list' }
+  | { kind: 'resources'; query: string }
+  | { kind: 'cancel'; requestId: string }
+  | { kind: 'release'; grantId: string }
+  | { kind: 'not_yet'; subcommand: 'extend' | 'breakglass' | 'admin' }
+  | { kind: 'usage_error'; message: string };
+
+/** `/access …` text → what to do. Pure; every mistake comes back with the right usage line. */
+export function parseAccessCommand(text: string): AccessCommand {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const [subcommand, ...args] = words;
+  if (!subcommand) return { kind: 'open_modal' };
+  const name = subcommand.toLowerCase();
+  const usage = (message: string) => ({
+    kind: 'usage_error' as const,
+    message: `${message}\nUsage: ${USAGE[name]}`,
+  });
+  switch (name) {
+    case 'help':
+      return { kind: 'help' };
+    case 'request': {
+      const [resourceId, durationText, ...reason] = args;
+      if (!resourceId || !durationText) return usage('Say which resource and for how long.');
+      if (reason.length === 0) return usage('Say why you need it: a justification is required.');
+      // Keep the justification exactly as typed (after the first three words).
+      const justification = text.trim().replace(/^\S+\s+\S+\s+\S+\s+/, '');
+      return { kind: 'request', resourceId, durationText, justification };
+    }
+    case 'list':
+      return args.length ? usage('`list` takes no arguments.') : { kind: 'list' };
+    case 'resources':
+      return { kind: 'resources', query: args.join(' ') };
+    case 'cancel':
+      return args.length === 1 && args[0]
+        ? { kind: 'cancel', requestId: args[0] }
+        : usage('Say which request to cancel.');
+    case 'release':
+      return args.length === 1 && args[0]
+        ? { kind: 'release', grantId: args[0] }
+        : usage('Say which grant to release.');
+    case 'extend':
+    case 'breakglass':
+    case 'admin':
+      return { kind: 'not_yet', subcommand: name };
+    default:
+      return {
+        kind: 'usage_error',
+        message: `\`${subcommand.slice(0, 40)}\` is not an /access command. Try \`/access help\`.`,
+      };
+  }
+}

@@ -1,0 +1,83 @@
+import type { WebClient } from '@slack/web-api';
+import type { SlackMessageRef } from '../core/model.js';
+import type {
+  ApprovalCardData,
+  AuditNotice,
+  Directory,
+  Logger,
+  Notifier,
+  RequesterNotice,
+} from '../core/ports.js';
+import { approvalCard } from './blocks/approval-card.js';
+import { auditPost } from './blocks/audit-post.js';
+import { requesterNotice } from './blocks/requester-notice.js';
+
+function slackError(error: unknown): string | undefined {
+  return (error as { data?: { error?: string } }).data?.error;
+}
+
+/** The Notifier port over Slack's Web API. Delivery failures are logged, never thrown. */
+export class SlackNotifier implements Notifier {
+  constructor(
+    private readonly client: WebClient,
+    private readonly directory: Directory,
+    private readonly options: { auditChannel?: string; admins: readonly string[]; log: Logger },
+  ) {}
+
+  async sendApprovalCard(approverId: string, card: ApprovalCardData): Promise<SlackMessageRef | undefined> {
+    const posted = await this.client.chat.postMessage({ channel: approverId, ...approvalCard(card) });
+    if (!posted.channel || !posted.ts) return undefined;
+    return {
+      requestId: card.request.id,
+      step: card.step,
+      recipientId: approverId,
+      channel: posted.channel,
+      ts: posted.ts,
+    };
+  }
+
+  async updateApprovalCard(ref: SlackMessageRef, card: ApprovalCardData): Promise<void> {
+    await this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...approvalCard(card) });
+  }
+
+  async tellRequester(requesterId: string, notice: RequesterNotice): Promise<void> {
+    await this.client.chat.postMessage({ channel: requesterId, ...requesterNotice(notice) });
+  }
+
+  /** Posts to the audit channel, joining it first if Slack says Latch is not in it. */
+  async postAudit(event: AuditNotice): Promise<void> {
+    const channel = this.options.auditChannel;
+    if (!channel) return;
+    const message = { channel, ...auditPost(event) };
+    try {
+      await this.client.chat.postMessage(message);
+    } catch (error) {
+      if (slackError(error) !== 'not_in_channel') return this.auditChannelFailed(channel, error);
+      try {
+        await this.client.conversations.join({ channel });
+        await this.client.chat.postMessage(message);
+      } catch (retryError) {
+        return this.auditChannelFailed(channel, retryError);
+      }
+    }
+  }
+
+  async alertAdmins(text: string): Promise<void> {
+    for (const admin of this.options.admins) {
+      try {
+        const id = await this.directory.slackUserIdFor(admin);
+        if (id) await this.client.chat.postMessage({ channel: id, text: `:rotating_light: ${text}` });
+        else this.options.log.warn({ admin }, 'admin named in the policy has no Slack account');
+      } catch (error) {
+        this.options.log.error({ err: error, admin }, 'could not alert an admin');
+      }
+    }
+  }
+
+  private async auditChannelFailed(channel: string, error: unknown): Promise<void> {
+    this.options.log.error({ err: error, channel }, 'cannot post to the audit channel');
+    await this.alertAdmins(
+      `Latch cannot post to the audit channel <#${channel}> (${slackError(error) ?? 'error'}). Invite Latch to it.`,
+    );
+  }
+}

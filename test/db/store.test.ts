@@ -1,0 +1,158 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessRequest, Grant } from '../../src/core/model.js';
+import { createTestDatabase, DIALECT, type TestDatabase } from '../support/test-database.js';
+
+const t0 = new Date('2026-11-21T09:00:00Z');
+const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+let counter = 0;
+
+function request(overrides: Partial<AccessRequest> = {}): AccessRequest {
+  counter += 1;
+  return {
+    id: `R${counter}`,
+    requesterId: 'U0ALICE',
+    requesterEmail: 'alice@example.com',
+    resourceId: 'oncall',
+    durationSeconds: 3600,
+    justification: 'x',
+    status: 'pending',
+    currentStep: 0,
+    createdAt: t0,
+    expiresAt: at(86_400),
+    ...overrides,
+  };
+}
+
+function grant(requestId: string, overrides: Partial<Grant> = {}): Grant {
+  return {
+    id: `G${requestId}`,
+    requestId,
+    requesterId: 'U0ALICE',
+    requesterEmail: 'alice@example.com',
+    resourceId: 'oncall',
+    durationSeconds: 3600,
+    status: 'provisioning',
+    attempts: 0,
+    nextAttemptAt: t0,
+    createdAt: t0,
+    ...overrides,
+  };
+}
+
+async function seedGrant(db: TestDatabase, overrides: Partial<Grant> = {}): Promise<Grant> {
+  const r = request({ status: 'approved' });
+  await db.store.insertRequest(r);
+  const g = grant(r.id, overrides);
+  await db.store.insertGrant(g);
+  return g;
+}
+
+describe(`KyselyStore on ${DIALECT}`, () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  it('stores a request and reads it back unchanged, text intact', async () => {
+    const r = request({ justification: `'; drop table access_request; -- <!channel> ${'é'.repeat(50)}` });
+    await db.store.insertRequest(r);
+    expect(await db.store.getRequest(r.id)).toEqual(r);
+  });
+
+  it('commits a state change and its audit row together, or neither', async () => {
+    const r = request();
+    await db.store.insertRequest(r);
+    await expect(
+      db.store.transaction(async (tx) => {
+        await tx.updateRequest(r.id, { status: 'approved', decidedAt: at(5), decidedBy: 'U0BOB' });
+        await tx.appendAudit({ at: at(5), actor: 'U0BOB', action: 'request.approved', requestId: r.id });
+        throw new Error('crash before commit');
+      }),
+    ).rejects.toThrow('crash before commit');
+    expect((await db.store.getRequest(r.id))?.status).toBe('pending');
+    expect(await db.store.listAudit({ requestId: r.id })).toEqual([]);
+  });
+
+  it('keeps the audit log append-only: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
+    await db.store.appendAudit({ at: t0, actor: 'latch', action: 'test.event', requestId: 'RAUDIT' });
+    await expect(sql`update audit_event set actor = 'mallory'`.execute(db.database.db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`delete from audit_event`.execute(db.database.db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_event`.execute(db.database.db)).rejects.toThrow(/append-only/);
+    expect(await db.store.listAudit({ requestId: 'RAUDIT' })).toHaveLength(1);
+  });
+
+  it('claims a due grant once and leases it, so a second claimer gets nothing', async () => {
+    const g = await seedGrant(db);
+    const [first, second] = await Promise.all([
+      db.store.claimGrantsToProvision(at(1), at(121), 10, g.id),
+      db.store.claimGrantsToProvision(at(1), at(121), 10, g.id),
+    ]);
+    expect([...first, ...second].map((c) => c.id)).toEqual([g.id]);
+    expect([...first, ...second][0]).toMatchObject({ attempts: 1, nextAttemptAt: at(121) });
+    expect(await db.store.claimGrantsToProvision(at(60), at(180), 10, g.id)).toEqual([]);
+    // After the lease, a crashed claimer's grant is taken again.
+    expect(
+      (await db.store.claimGrantsToProvision(at(121), at(241), 10, g.id)).map((c) => c.attempts),
+    ).toEqual([2]);
+  });
+
+  it('moves an expired grant to revoking exactly once', async () => {
+    const g = await seedGrant(db, {
+      status: 'active',
+      principalId: 'u-1',
+      expiresAt: at(3600),
+      warnAt: at(2700),
+    });
+    expect(await db.store.claimExpiredGrants(at(3599), 100)).not.toContainEqual(
+      expect.objectContaining({ id: g.id }),
+    );
+    const claimed = await db.store.claimExpiredGrants(at(3600), 100);
+    expect(claimed.find((c) => c.id === g.id)).toMatchObject({ status: 'revoking', revokeReason: 'expired' });
+    expect(await db.store.claimExpiredGrants(at(3601), 100)).not.toContainEqual(
+      expect.objectContaining({ id: g.id }),
+    );
+  });
+
+  it('hands out an expiry warning once, only inside the warning window', async () => {
+    const g = await seedGrant(db, {
+      status: 'active',
+      principalId: 'u-1',
+      expiresAt: at(3600),
+      warnAt: at(2700),
+    });
+    const ids = async (s: number) => (await db.store.claimGrantsToWarn(at(s), 100)).map((c) => c.id);
+    expect(await ids(2699)).not.toContain(g.id);
+    expect(await ids(2700)).toContain(g.id);
+    expect(await ids(2800)).not.toContain(g.id);
+  });
+
+  it('expires pending requests past their time to live, and only those', async () => {
+    const stale = request({ expiresAt: at(100) });
+    const fresh = request({ expiresAt: at(1000) });
+    await db.store.insertRequest(stale);
+    await db.store.insertRequest(fresh);
+    const expired = (await db.store.claimStaleRequests(at(100), 100)).map((r) => r.id);
+    expect(expired).toContain(stale.id);
+    expect(expired).not.toContain(fresh.id);
+    expect((await db.store.getRequest(stale.id))?.status).toBe('expired');
+  });
+
+  it('refuses a second grant for the same request', async () => {
+    const g = await seedGrant(db);
+    await expect(db.store.insertGrant({ ...g, id: `${g.id}X` })).rejects.toThrow();
+  });
+
+  it('counts other active grants of the same access', async () => {
+    const a = await seedGrant(db, { status: 'active', resourceId: 'shared', requesterId: 'U0OVER' });
+    const b = await seedGrant(db, { status: 'active', resourceId: 'shared', requesterId: 'U0OVER' });
+    expect(await db.store.countOverlappingGrants(a)).toBe(1);
+    await db.store.updateGrant(b.id, { status: 'revoked' });
+    expect(await db.store.countOverlappingGrants(a)).toBe(0);
+  });
+});

@@ -1,0 +1,112 @@
+import { expect } from 'vitest';
+import type { AuditEvent } from '../../src/core/model.js';
+import type { StoredMessage } from './fake-slack-server.js';
+import type { LatchWorld } from './start-latch.js';
+
+/** Everything visible in a message: its fallback text and its blocks. */
+export function visible(message: StoredMessage | undefined): string {
+  return message ? `${message.text ?? ''} ${JSON.stringify(message.blocks ?? [])}` : '';
+}
+
+export function buttonTexts(message: StoredMessage | undefined): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const object = node as Record<string, unknown>;
+      if (object.type === 'button') found.push((object.text as { text: string }).text);
+      Object.values(object).forEach(walk);
+    }
+  };
+  walk(message?.blocks);
+  return found;
+}
+
+/** Types `/access <text>` as `userId` and returns the ephemeral answer Latch gave, from the ack or the response_url. */
+export async function typeCommand(world: LatchWorld, userId: string, text: string): Promise<string> {
+  const sent = await world.user.command({ userId, text });
+  expect(sent.status).toBe(200);
+  if (sent.body && typeof sent.body === 'object' && sent.body.text) return String(sent.body.text);
+  const answer = await world.slack.waitForResponse((body) =>
+    world.slack.responses.some((r) => r.body === body && r.id === idOf(sent.responseUrl)),
+  );
+  return String(answer.text);
+}
+
+function idOf(responseUrl: string): string {
+  return responseUrl.slice(responseUrl.lastIndexOf('/') + 1);
+}
+
+/** Files a request and returns its id as Latch showed it. */
+export async function fileRequest(world: LatchWorld, userId: string, text: string): Promise<string> {
+  const answer = await typeCommand(world, userId, text);
+  const id = /`(R[0-9A-Z]{6})`/.exec(answer)?.[1];
+  if (!id) throw new Error(`no request id in the answer: ${answer}`);
+  return id;
+}
+
+/** Waits for the DM card about `requestId` that `approverId` received. */
+export async function approvalCard(
+  world: LatchWorld,
+  approverId: string,
+  requestId: string,
+): Promise<StoredMessage> {
+  await world.slack.waitForCall(
+    'chat.postMessage',
+    (args) => args.channel === approverId && JSON.stringify(args.blocks ?? []).includes(requestId),
+  );
+  const card = world.slack
+    .dmsTo(approverId)
+    .find((m) => visible(m).includes(requestId) && buttonTexts(m).includes('Approve'));
+  if (!card) throw new Error(`no card for ${requestId} in ${approverId}'s DMs`);
+  return card;
+}
+
+export async function click(
+  world: LatchWorld,
+  userId: string,
+  actionId: string,
+  requestId: string,
+  card: StoredMessage,
+) {
+  const result = await world.user.clickButton({
+    userId,
+    actionId,
+    value: requestId,
+    channelId: card.channel,
+    messageTs: card.ts,
+  });
+  expect(result.status).toBe(200);
+  return result;
+}
+
+/** Waits until `predicate` holds, polling; for effects that follow an ack. */
+export async function eventually<T>(
+  read: () => T | Promise<T>,
+  predicate: (value: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (predicate(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export async function dmContaining(world: LatchWorld, userId: string, words: string): Promise<StoredMessage> {
+  const messages = await eventually(
+    () => world.slack.dmsTo(userId),
+    (all) => all.some((m) => visible(m).includes(words)),
+  );
+  return messages.find((m) => visible(m).includes(words)) as StoredMessage;
+}
+
+export async function auditActions(
+  world: LatchWorld,
+  filter: { requestId?: string; grantId?: string },
+): Promise<string[]> {
+  return (await world.latch.deps.store.listAudit(filter)).map((event: AuditEvent) => event.action);
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { connectDatabase, type DatabaseOptions, type LatchDatabase } from '../../src/db/connect.js';
+import { KyselyStore } from '../../src/db/kysely-store.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+
+/** Tests run on PGlite unless DATABASE_URL points at a PostgreSQL server (`.ci/run` does both). */
+export const DIALECT: 'postgres' | 'pglite' = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+
+/** Where a test's Latch should keep its data: its own PostgreSQL schema, or an in-memory PGlite. */
+export function testDatabaseOptions(): DatabaseOptions & { dataDir: string } {
+  const url = process.env.DATABASE_URL;
+  return url
+    ? { databaseUrl: url, schema: `test_${randomBytes(6).toString('hex')}`, dataDir: 'memory://' }
+    : { dataDir: 'memory://' };
+}
+
+export interface TestDatabase {
+  database: LatchDatabase;
+  store: KyselyStore;
+  destroy(): Promise<void>;
+}
+
+/** A migrated, empty database for one test file. */
+export async function createTestDatabase(
+  options: DatabaseOptions = testDatabaseOptions(),
+): Promise<TestDatabase> {
+  const database = connectDatabase(options);
+  await migrateToLatest(database);
+  return {
+    database,
+    store: new KyselyStore(database.db),
+    async destroy() {
+      if (database.schema)
+        await sql`drop schema if exists ${sql.id(database.schema)} cascade`.execute(database.db);
+      await database.db.destroy();
+    },
+  };
+}
