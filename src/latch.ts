@@ -86,6 +86,8 @@ export async function createLatch(
   registerListeners(app, deps);
 
   let scheduler: Scheduler | undefined;
+  let started = false;
+  let stopped = false;
   return {
     deps,
     database,
@@ -95,6 +97,7 @@ export async function createLatch(
       if (applied.length) log.info({ migrations: applied }, 'database migrated');
       await store.syncResources(policy.resources);
       await app.start(env.port);
+      started = true;
       scheduler = startScheduler(env.sweepCron, () => sweep(deps), log.child({ subsystem: 'scheduler' }));
       ready = true;
       log.info(
@@ -107,9 +110,11 @@ export async function createLatch(
       );
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       ready = false;
       await scheduler?.stop();
-      await app.stop();
+      if (started) await app.stop();
       destroyAwsClients(awsClients);
       await database.db.destroy();
     },

@@ -27,14 +27,14 @@ export async function typeCommand(world: LatchWorld, userId: string, text: strin
   const sent = await world.user.command({ userId, text });
   expect(sent.status).toBe(200);
   if (sent.body && typeof sent.body === 'object' && sent.body.text) return String(sent.body.text);
-  const answer = await world.slack.waitForResponse((body) =>
-    world.slack.responses.some((r) => r.body === body && r.id === idOf(sent.responseUrl)),
-  );
-  return String(answer.text);
+  return answerAt(world, sent.responseUrl);
 }
 
-function idOf(responseUrl: string): string {
-  return responseUrl.slice(responseUrl.lastIndexOf('/') + 1);
+/** The text Latch posted to one interaction's response_url. */
+export async function answerAt(world: LatchWorld, responseUrl: string): Promise<string> {
+  const id = responseUrl.slice(responseUrl.lastIndexOf('/') + 1);
+  await eventually(() => world.slack.responses.some((r) => r.id === id), Boolean);
+  return String(world.slack.responses.find((r) => r.id === id)?.body.text);
 }
 
 /** Files a request and returns its id as Latch showed it. */

@@ -37,3 +37,24 @@ export async function createTestDatabase(
     },
   };
 }
+
+/**
+ * A whole PostgreSQL database of its own, for a Latch run as a child process (which takes only
+ * DATABASE_URL); undefined on PGlite, where a data directory does the same.
+ */
+export async function createScratchPostgres(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const base = process.env.DATABASE_URL;
+  if (!base) return undefined;
+  const name = `latch_test_${randomBytes(6).toString('hex')}`;
+  const { db } = connectDatabase({ databaseUrl: base });
+  await sql`create database ${sql.id(name)}`.execute(db);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(db);
+      await db.destroy();
+    },
+  };
+}

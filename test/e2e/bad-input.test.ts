@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { typeCommand } from '../support/e2e-steps.js';
+import { type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
+
+const { alice } = PEOPLE;
+
+describe('/access with bad input answers clearly and creates nothing', () => {
+  let world: LatchWorld;
+  beforeAll(async () => {
+    world = await startLatchWorld();
+  });
+  afterAll(async () => {
+    await world.stop();
+  });
+
+  it.each([
+    ['request nosuch 1h x', 'There is no resource `nosuch`'],
+    ['request oncall 9h x', 'longer than the medium tier allows: at most 8h'],
+    ['request oncall 1m x', 'shorter than the medium tier allows: at least 5m'],
+    ['request oncall soon x', '`soon` is not a duration'],
+    ['request oncall 2h', 'justification is required'],
+    ['request prod-admin 1h x', 'cannot provision yet'],
+    ['frobnicate', '`frobnicate` is not an /access command'],
+    ['cancel RNOSUCH', 'There is no request `RNOSUCH`'],
+    ['release GNOSUCH', 'There is no grant `GNOSUCH`'],
+  ])('%j → %s', async (text, want) => {
+    const answer = await typeCommand(world, alice.id, text);
+    expect(answer).toContain(want);
+    expect(await world.latch.deps.store.listRequests({})).toEqual([]);
+    expect(world.slack.callsTo('chat.postMessage')).toEqual([]);
+  });
+
+  it('refuses someone whose Slack email is not confirmed', async () => {
+    world.slack.addUser({
+      id: 'U0UNCONF',
+      email: 'mallory@example.com',
+      name: 'mallory',
+      isEmailConfirmed: false,
+    });
+    expect(await typeCommand(world, 'U0UNCONF', 'request readonly 1h x')).toContain('not confirmed');
+    expect(await world.latch.deps.store.listRequests({})).toEqual([]);
+  });
+
+  it('answers help and list', async () => {
+    expect(await typeCommand(world, alice.id, 'help')).toContain(
+      '/access request <resource-id> <duration> <justification…>',
+    );
+    expect(await typeCommand(world, alice.id, 'list')).toContain('You have no pending requests.');
+  });
+});

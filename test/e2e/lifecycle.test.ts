@@ -1,0 +1,175 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { APPROVE_ACTION, RELEASE_ACTION } from '../../src/slack/action-ids.js';
+import {
+  answerAt,
+  approvalCard,
+  auditActions,
+  buttonTexts,
+  click,
+  dmContaining,
+  fileRequest,
+  typeCommand,
+  visible,
+} from '../support/e2e-steps.js';
+import { type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
+
+const { alice, bob } = PEOPLE;
+const HOUR = 3600;
+
+describe('grants and requests over time', () => {
+  let world: LatchWorld;
+  beforeEach(async () => {
+    world = await startLatchWorld();
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('revokes at once after a restart a grant that expired while Latch was down', async () => {
+    await fileRequest(world, alice.id, 'request readonly 1h reports');
+    await dmContaining(world, alice.id, 'is active until');
+    expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(true);
+
+    // Latch goes down; the grant's hour passes; Latch comes back and sweeps once at start.
+    await world.latch.stop();
+    world.clock.advanceSeconds(2 * HOUR);
+    await world.restart();
+
+    await dmContaining(world, alice.id, 'has ended');
+    expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(false);
+    const [grant] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
+    expect(grant?.status).toBe('revoked');
+  });
+
+  it('keeps retrying a revocation AWS refuses, alerting the admins, until it succeeds', async () => {
+    await fileRequest(world, alice.id, 'request readonly 1h reports');
+    await dmContaining(world, alice.id, 'is active until');
+    // Both of the SDK's attempts (AWS_MAX_ATTEMPTS=2) fail in the first sweep.
+    world.aws.failNext('GetGroupMembershipId', { status: 500, type: 'InternalServerException', times: 2 });
+
+    world.clock.advanceSeconds(HOUR);
+    await world.latch.sweep();
+    const [stuck] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
+    expect(stuck?.status).toBe('revoking');
+    expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(true);
+    await dmContaining(world, PEOPLE.admin.id, 'Latch keeps retrying');
+
+    world.clock.advanceSeconds(60);
+    await world.latch.sweep();
+    expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(false);
+    expect((await world.latch.deps.store.listGrants({ requesterId: alice.id }))[0]?.status).toBe('revoked');
+  });
+
+  it('lets the requester release a grant early from the DM button', async () => {
+    await fileRequest(world, alice.id, 'request readonly 2h reports');
+    const notice = await dmContaining(world, alice.id, 'is active until');
+    const grantId = /`(G[0-9A-Z]{6})`/.exec(visible(notice))?.[1] ?? '';
+
+    // Bob cannot release Alice's grant; Alice can.
+    const refused = await world.user.clickButton({
+      userId: bob.id,
+      actionId: RELEASE_ACTION,
+      value: grantId,
+      channelId: notice.channel,
+      messageTs: notice.ts,
+    });
+    expect(await answerAt(world, refused.responseUrl)).toContain('is not yours');
+    expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(true);
+
+    await world.user.clickButton({
+      userId: alice.id,
+      actionId: RELEASE_ACTION,
+      value: grantId,
+      channelId: notice.channel,
+      messageTs: notice.ts,
+    });
+    await dmContaining(world, alice.id, 'released by you');
+    expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(false);
+  });
+
+  it('keeps access while a second grant of the same resource is live', async () => {
+    await fileRequest(world, alice.id, 'request readonly 1h first');
+    await dmContaining(world, alice.id, 'is active until');
+    world.clock.advanceSeconds(30 * 60);
+    await fileRequest(world, alice.id, 'request readonly 1h second');
+    const [second, first] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
+    expect(second?.status).toBe('active');
+
+    world.clock.advanceSeconds(31 * 60); // the first grant ends, the second has 29 minutes left
+    await world.latch.sweep();
+    expect((await world.latch.deps.store.getGrant(first?.id ?? ''))?.status).toBe('revoked');
+    expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(true);
+
+    world.clock.advanceSeconds(30 * 60);
+    await world.latch.sweep();
+    expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(false);
+  });
+
+  it('expires a request nobody decides, and takes the buttons off the card', async () => {
+    const requestId = await fileRequest(world, alice.id, 'request oncall 1h pager');
+    const card = await approvalCard(world, bob.id, requestId);
+
+    world.clock.advanceSeconds(24 * HOUR);
+    await world.latch.sweep();
+
+    await dmContaining(world, alice.id, 'expired: nobody decided in time');
+    const updated = world.slack.messagesIn(card.channel).find((m) => m.ts === card.ts);
+    expect(buttonTexts(updated)).toEqual([]);
+    const late = await click(world, bob.id, APPROVE_ACTION, requestId, card);
+    expect(await answerAt(world, late.responseUrl)).toContain('already expired');
+    expect(world.aws.calls.filter((c) => c.operation === 'CreateGroupMembership')).toEqual([]);
+  });
+
+  it('lets the requester cancel a pending request, and nobody else', async () => {
+    const requestId = await fileRequest(world, alice.id, 'request oncall 1h pager');
+    const card = await approvalCard(world, bob.id, requestId);
+
+    expect(await typeCommand(world, bob.id, `cancel ${requestId}`)).toContain('is not yours');
+    expect(await typeCommand(world, alice.id, `cancel ${requestId.toLowerCase()}`)).toContain('is cancelled');
+
+    const updated = world.slack.messagesIn(card.channel).find((m) => m.ts === card.ts);
+    expect(visible(updated)).toContain('Cancelled by the requester');
+    expect(await auditActions(world, { requestId })).toEqual(['request.filed', 'request.cancelled']);
+  });
+
+  it('files a request from the /access form, and shows field errors inline', async () => {
+    const opened = await world.user.command({ userId: alice.id, text: '' });
+    expect(opened.status).toBe(200);
+    await world.slack.waitForCall('views.open');
+
+    const values = (duration: string) => ({
+      latch_resource: {
+        latch_resource_input: { type: 'static_select', selected_option: { value: 'readonly' } },
+      },
+      latch_duration: { latch_duration_input: { type: 'plain_text_input', value: duration } },
+      latch_justification: {
+        latch_justification_input: { type: 'plain_text_input', value: 'weekly report' },
+      },
+    });
+    const refused = await world.user.submitView({
+      userId: alice.id,
+      callbackId: 'latch_request_modal',
+      values: values('9h'),
+    });
+    expect(refused.body).toMatchObject({
+      response_action: 'errors',
+      errors: { latch_duration: expect.stringContaining('at most 8h') },
+    });
+    expect(await world.latch.deps.store.listRequests({})).toEqual([]);
+
+    const accepted = await world.user.submitView({
+      userId: alice.id,
+      callbackId: 'latch_request_modal',
+      values: values('2h'),
+    });
+    expect(accepted.status).toBe(200);
+    await dmContaining(world, alice.id, 'is active until');
+  });
+
+  it('answers /healthz and /readyz', async () => {
+    const health = await fetch(`${world.botUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    expect((await fetch(`${world.botUrl}/readyz`)).status).toBe(200);
+  });
+});
