@@ -5,6 +5,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       { extends: true, test: { name: 'db', include: ['test/db/**/*.test.ts'] } },
+      { extends: true, test: { name: 'aws', include: ['test/aws/**/*.test.ts'] } },
       { extends: true, test: { name: 'support', include: ['test/support/**/*.test.ts'] } },
       {
         extends: true,

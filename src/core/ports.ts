@@ -90,7 +90,6 @@ export interface AccessProvisioner {
 export interface ApprovalCardData {
   request: AccessRequest;
   resource: Resource;
-  requesterName: string;
   step: number;
   stepCount: number;
   approvedBy: string[];

@@ -5,7 +5,7 @@ import { LatchError } from '../errors.js';
 import type { AccessRequest, Grant, Resource } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
-import { newGrant } from './new-grant.js';
+import { startGrant } from './new-grant.js';
 import { resolveApprovers, sendApprovalCards } from './send-approval-cards.js';
 
 export const MAX_JUSTIFICATION_LENGTH = 2000;
@@ -77,9 +77,7 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
     expiresAt: new Date(now.getTime() + policy.requestTtlSeconds * 1000),
     ...(firstStep ? {} : { decidedAt: now, decidedBy: 'latch' }),
   };
-  const grant = firstStep ? undefined : newGrant(deps, request, now);
-
-  await store.transaction(async (tx) => {
+  const grant = await store.transaction(async (tx) => {
     await tx.upsertPerson(requester);
     await tx.insertRequest(request);
     await tx.appendAudit({
@@ -89,23 +87,15 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
       requestId: request.id,
       detail: { resourceId: resource.id, durationSeconds: duration.seconds, justification, approverIds },
     });
-    if (grant) {
-      await tx.appendAudit({
-        at: now,
-        actor: 'latch',
-        action: 'request.approved',
-        requestId: request.id,
-        detail: { auto: true, tier: tier.name },
-      });
-      await tx.insertGrant(grant);
-      await tx.appendAudit({
-        at: now,
-        actor: 'latch',
-        action: 'grant.provisioning',
-        requestId: request.id,
-        grantId: grant.id,
-      });
-    }
+    if (firstStep) return undefined;
+    await tx.appendAudit({
+      at: now,
+      actor: 'latch',
+      action: 'request.approved',
+      requestId: request.id,
+      detail: { auto: true, tier: tier.name },
+    });
+    return startGrant(tx, deps, request, now);
   });
 
   await afterCommit(deps.log, 'audit post for filed request', () =>

@@ -1,9 +1,17 @@
 import type { AccessRequest, Grant } from '../model.js';
-import type { LatchDeps } from '../ports.js';
+import type { LatchDeps, Store } from '../ports.js';
 
-/** The grant an approved request gets: provisioning, due for its first attempt now. */
-export function newGrant(deps: Pick<LatchDeps, 'newId'>, request: AccessRequest, now: Date): Grant {
-  return {
+/**
+ * Creates the grant an approved request gets, inside the caller's transaction: provisioning,
+ * due for its first attempt now, with its audit row.
+ */
+export async function startGrant(
+  tx: Store,
+  deps: Pick<LatchDeps, 'newId'>,
+  request: AccessRequest,
+  now: Date,
+): Promise<Grant> {
+  const grant: Grant = {
     id: deps.newId('grant'),
     requestId: request.id,
     requesterId: request.requesterId,
@@ -15,4 +23,13 @@ export function newGrant(deps: Pick<LatchDeps, 'newId'>, request: AccessRequest,
     nextAttemptAt: now,
     createdAt: now,
   };
+  await tx.insertGrant(grant);
+  await tx.appendAudit({
+    at: now,
+    actor: 'latch',
+    action: 'grant.provisioning',
+    requestId: request.id,
+    grantId: grant.id,
+  });
+  return grant;
 }

@@ -16,7 +16,6 @@ export async function refreshApprovalCards(
     deps.store.listSlackMessages(request.id),
     deps.store.listApprovals(request.id),
   ]);
-  const requester = await deps.directory.person(request.requesterId).catch(() => undefined);
   const stepCount = tierOf(deps.policy, resource)?.steps.length ?? 1;
   const approvedBy = approvals.filter((a) => a.decision === 'approve').map((a) => a.approverId);
   for (const ref of refs) {
@@ -25,7 +24,6 @@ export async function refreshApprovalCards(
       deps.notifier.updateApprovalCard(ref, {
         request,
         resource,
-        requesterName: requester?.name ?? request.requesterId,
         step: ref.step,
         stepCount,
         approvedBy,

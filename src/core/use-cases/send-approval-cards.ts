@@ -22,11 +22,9 @@ export async function sendApprovalCards(
   approverIds: readonly string[],
   approvedBy: string[] = [],
 ): Promise<void> {
-  const requester = await deps.directory.person(request.requesterId).catch(() => undefined);
   const card: ApprovalCardData = {
     request,
     resource,
-    requesterName: requester?.name ?? request.requesterId,
     step: request.currentStep,
     stepCount: tierOf(deps.policy, resource)?.steps.length ?? 1,
     approvedBy,

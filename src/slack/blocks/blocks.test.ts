@@ -30,7 +30,6 @@ const request: AccessRequest = {
 const card: ApprovalCardData = {
   request,
   resource,
-  requesterName: 'Alice',
   step: 0,
   stepCount: 1,
   approvedBy: [],

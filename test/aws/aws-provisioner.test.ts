@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AwsProvisioner } from '../../src/aws/aws-provisioner.js';
+import { createAwsClients } from '../../src/aws/clients.js';
+import { ProvisioningError } from '../../src/core/errors.js';
+import type { Resource } from '../../src/core/model.js';
+import { type FakeAwsServer, startFakeAwsServer } from '../support/fake-aws-server.js';
+
+describe('AwsProvisioner for Identity Center groups (real SDK, local AWS)', () => {
+  let aws: FakeAwsServer;
+  let provisioner: AwsProvisioner;
+  let resource: Resource;
+  let alice: string;
+
+  beforeAll(async () => {
+    aws = await startFakeAwsServer({ identityStoreId: 'd-1234567890' });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIAADAPTERFAKE',
+      AWS_SECRET_ACCESS_KEY: 'adapter-fake-secret',
+      AWS_ENDPOINT_URL: aws.url,
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    provisioner = new AwsProvisioner(createAwsClients('us-east-1'), 'd-1234567890');
+    alice = aws.addUser({ userName: 'alice@example.com', email: 'alice.work@example.com' });
+    aws.addUser({ userName: 'bob', email: 'bob@example.com' });
+    const group = aws.addGroup({ displayName: 'oncall' });
+    resource = {
+      id: 'oncall',
+      name: 'oncall',
+      kind: 'sso_group',
+      groupId: group,
+      tier: 'low',
+      owners: [],
+      enforce: false,
+    };
+  });
+  afterAll(async () => {
+    await aws.close();
+  });
+  beforeEach(() => {
+    aws.reset();
+    if (aws.isMember(resource.groupId ?? '', alice)) aws.removeMembership(resource.groupId ?? '', alice);
+  });
+
+  it('finds the user by email first, then by user name', async () => {
+    expect((await provisioner.grant(resource, 'alice.work@example.com')).principalId).toBe(alice);
+    aws.removeMembership(resource.groupId ?? '', alice);
+    expect((await provisioner.grant(resource, 'alice@example.com')).principalId).toBe(alice);
+    const lookedUpBy = aws.calls
+      .filter((c) => c.operation === 'GetUserId')
+      .map(
+        (c) =>
+          (c.input as { AlternateIdentifier: { UniqueAttribute: { AttributePath: string } } })
+            .AlternateIdentifier.UniqueAttribute.AttributePath,
+      );
+    expect(lookedUpBy).toEqual(['emails.value', 'emails.value', 'userName']);
+  });
+
+  it('refuses, without retrying, a person AWS does not know', async () => {
+    const error = await provisioner.grant(resource, 'nobody@example.com').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProvisioningError);
+    expect(error).toMatchObject({ retriable: false, message: expect.stringContaining('nobody@example.com') });
+  });
+
+  it('counts an existing membership as done when granting', async () => {
+    aws.addMembership(resource.groupId ?? '', alice);
+    expect(await provisioner.grant(resource, 'alice.work@example.com')).toEqual({
+      principalId: alice,
+      changed: false,
+    });
+    expect(aws.isMember(resource.groupId ?? '', alice)).toBe(true);
+  });
+
+  it('counts a missing membership as done when revoking, and removes a present one', async () => {
+    expect(await provisioner.revoke(resource, alice)).toEqual({ changed: false });
+    aws.addMembership(resource.groupId ?? '', alice);
+    expect(await provisioner.revoke(resource, alice)).toEqual({ changed: true });
+    expect(aws.isMember(resource.groupId ?? '', alice)).toBe(false);
+  });
+
+  it('marks throttling as worth retrying and access denied as not', async () => {
+    aws.failNext('CreateGroupMembership', { status: 400, type: 'ThrottlingException' });
+    await expect(provisioner.grant(resource, 'alice.work@example.com')).rejects.toMatchObject({
+      retriable: true,
+    });
+    aws.failNext('CreateGroupMembership', { status: 400, type: 'AccessDeniedException' });
+    await expect(provisioner.grant(resource, 'alice.work@example.com')).rejects.toMatchObject({
+      retriable: false,
+    });
+  });
+
+  it('reports the identity it runs as', async () => {
+    expect(await provisioner.callerIdentity()).toMatchObject({ account: aws.accountId });
+  });
+});
