@@ -54,14 +54,19 @@ export async function createLatch(
   const store = new KyselyStore(database.db);
   let ready = false;
 
+  const clientOptions: WebClientOptions = { ...overrides.slackClientOptions, slackApiUrl: env.slackApiUrl };
   const app = new App({
     token: env.slackBotToken,
     ...(env.slackAppToken
       ? { appToken: env.slackAppToken, socketMode: true }
       : { signingSecret: env.slackSigningSecret ?? '' }),
-    clientOptions: { ...overrides.slackClientOptions, slackApiUrl: env.slackApiUrl },
+    clientOptions,
     customRoutes: healthRoutes({ pingDatabase: () => store.ping(), isReady: () => ready }),
-    ...(env.slackAppToken ? { installerOptions: { port: env.port } } : {}),
+    // Bolt gives installerOptions.clientOptions to its SocketModeClient (apps.connections.open). A copy, as
+    // that client writes its own retryConfig into the object, which Bolt also copies into listeners' clients.
+    ...(env.slackAppToken
+      ? { installerOptions: { port: env.port, clientOptions: { ...clientOptions } } }
+      : {}),
     logger: boltLogger(log),
     logLevel: 'info' as LogLevel,
   });

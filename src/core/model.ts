@@ -49,6 +49,8 @@ export interface AccessRequest {
   resourceId: string;
   durationSeconds: number;
   justification: string;
+  /** An optional ticket reference the requester gave (e.g. JIRA-123). */
+  ticket?: string;
   status: RequestStatus;
   /** Index into the tier's steps of the step now waiting for decisions. */
   currentStep: number;
@@ -66,6 +68,8 @@ export interface Approval {
   approverId: string;
   decision: Decision;
   decidedAt: Date;
+  /** Why, when the approver said (a deny's reason is shown to the requester). */
+  reason?: string;
 }
 
 export type GrantStatus = 'provisioning' | 'active' | 'revoking' | 'revoked' | 'failed';

@@ -94,7 +94,7 @@ export interface ApprovalCardData {
   stepCount: number;
   approvedBy: string[];
   /** Set once the request left `pending`: who decided and how. */
-  outcome?: { status: RequestStatus; by?: string; at: Date };
+  outcome?: { status: RequestStatus; by?: string; at: Date; reason?: string };
 }
 
 /** What people are told. Implementations must not throw for delivery failures they log. */
@@ -108,7 +108,7 @@ export interface Notifier {
 
 export type RequesterNotice =
   | { kind: 'request_filed'; request: AccessRequest; resource: Resource; approvers: string[] }
-  | { kind: 'request_denied'; request: AccessRequest; resource: Resource; by: string }
+  | { kind: 'request_denied'; request: AccessRequest; resource: Resource; by: string; reason?: string }
   | { kind: 'request_expired'; request: AccessRequest; resource: Resource }
   | { kind: 'request_approved'; request: AccessRequest; resource: Resource; by?: string }
   | { kind: 'grant_active'; grant: Grant; resource: Resource }

@@ -69,6 +69,7 @@ export class KyselyStore implements Store {
         approver_id: approval.approverId,
         decision: approval.decision,
         decided_at: approval.decidedAt,
+        reason: approval.reason ?? null,
       })
       .execute();
   }

@@ -32,6 +32,7 @@ export function requestFromRow(row: Selectable<AccessRequestTable>): AccessReque
     resourceId: row.resource_id,
     durationSeconds: row.duration_seconds,
     justification: row.justification,
+    ticket: row.ticket ?? undefined,
     status: row.status as RequestStatus,
     currentStep: row.current_step,
     createdAt: new Date(row.created_at),
@@ -49,6 +50,7 @@ export function requestToRow(request: AccessRequest): Insertable<AccessRequestTa
     resource_id: request.resourceId,
     duration_seconds: request.durationSeconds,
     justification: request.justification,
+    ticket: request.ticket ?? null,
     status: request.status,
     current_step: request.currentStep,
     created_at: request.createdAt,
@@ -114,13 +116,14 @@ export function grantPatchToRow(patch: GrantPatch): Updateable<AccessGrantTable>
 }
 
 export function approvalFromRow(row: Selectable<ApprovalTable>): Approval {
-  return {
+  return present({
     requestId: row.request_id,
     step: row.step,
     approverId: row.approver_id,
     decision: row.decision as Approval['decision'],
     decidedAt: new Date(row.decided_at),
-  };
+    reason: row.reason ?? undefined,
+  });
 }
 
 export function slackMessageFromRow(row: Selectable<SlackMessageTable>): SlackMessageRef {

@@ -31,6 +31,8 @@ export interface AccessRequestTable {
   resource_id: string;
   duration_seconds: number;
   justification: string;
+  ticket: string | null;
+  audit_thread_ts: string | null;
   status: string;
   current_step: number;
   created_at: Timestamp;
@@ -45,6 +47,7 @@ export interface ApprovalTable {
   approver_id: string;
   decision: string;
   decided_at: Timestamp;
+  reason: string | null;
 }
 
 export interface AccessGrantTable {

@@ -1,16 +1,19 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { LatchDeps } from '../core/ports.js';
-import { APPROVE_ACTION, DENY_ACTION, RELEASE_ACTION, REQUEST_MODAL } from './action-ids.js';
+import { APPROVE_ACTION, DENY_ACTION, DENY_MODAL, RELEASE_ACTION, REQUEST_MODAL } from './action-ids.js';
 import { handleAccessCommand } from './listeners/access-command.js';
-import { handleApprovalButton } from './listeners/approval-buttons.js';
+import { handleApproveButton } from './listeners/approve-button.js';
+import { handleDenyButton } from './listeners/deny-button.js';
+import { handleDenyModalSubmit } from './listeners/deny-modal-submit.js';
 import { handleReleaseButton } from './listeners/release-button.js';
 import { handleRequestModalSubmit } from './listeners/request-modal-submit.js';
 
 /** The one list of everything Latch answers in Slack. */
 export function registerListeners(app: App, deps: LatchDeps): void {
   app.command('/access', handleAccessCommand(deps));
-  app.action<BlockButtonAction>(APPROVE_ACTION, handleApprovalButton(deps, 'approve'));
-  app.action<BlockButtonAction>(DENY_ACTION, handleApprovalButton(deps, 'deny'));
+  app.action<BlockButtonAction>(APPROVE_ACTION, handleApproveButton(deps));
+  app.action<BlockButtonAction>(DENY_ACTION, handleDenyButton(deps));
+  app.view(DENY_MODAL, handleDenyModalSubmit(deps));
   app.action<BlockButtonAction>(RELEASE_ACTION, handleReleaseButton(deps));
   app.view(REQUEST_MODAL, handleRequestModalSubmit(deps));
 }

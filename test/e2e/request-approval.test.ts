@@ -89,17 +89,48 @@ describe('an access request from /access to on-time revocation', () => {
     ]);
   });
 
-  it('tells the requester who denied, and provisions nothing', async () => {
+  it('asks the denier why, tells the requester who denied and why, and provisions nothing', async () => {
     const requestId = await fileRequest(world, alice.id, 'request oncall 1h curious');
     const card = await approvalCard(world, bob.id, requestId);
 
     await click(world, bob.id, DENY_ACTION, requestId, card);
+    await world.slack.waitForCall('views.open', (args) => args.view?.callback_id === 'latch_deny_modal');
+    const denied = await world.user.submitView({
+      userId: bob.id,
+      callbackId: 'latch_deny_modal',
+      values: {
+        latch_reason: {
+          latch_reason_input: { type: 'plain_text_input', value: 'use the read-only role <!here>' },
+        },
+      },
+    });
+    expect(denied.status).toBe(200);
 
-    await dmContaining(world, alice.id, 'was denied by <@U0BOB>');
+    const notice = await dmContaining(world, alice.id, 'was denied by <@U0BOB>');
+    expect(visible(notice)).toContain('use the read-only role &lt;!here&gt;');
     const updated = world.slack.messagesIn(card.channel).find((m) => m.ts === card.ts);
     expect(visible(updated)).toContain('Denied by <@U0BOB>');
     expect(buttonTexts(updated)).toEqual([]);
     expect(world.aws.calls.filter((c) => c.operation === 'CreateGroupMembership')).toEqual([]);
     expect(await world.latch.deps.store.listGrants({ requesterId: alice.id })).toEqual([]);
+  });
+
+  it('refuses a deny from someone who is not the approver, inside the form', async () => {
+    const requestId = await fileRequest(world, alice.id, 'request oncall 1h curious');
+    const card = await approvalCard(world, bob.id, requestId);
+    await click(world, PEOPLE.eve.id, DENY_ACTION, requestId, card);
+    await world.slack.waitForCall('views.open', (args) => args.view?.private_metadata === requestId);
+
+    const refused = await world.user.submitView({
+      userId: PEOPLE.eve.id,
+      callbackId: 'latch_deny_modal',
+      values: { latch_reason: { latch_reason_input: { type: 'plain_text_input', value: 'no' } } },
+    });
+
+    expect(refused.body).toMatchObject({
+      response_action: 'errors',
+      errors: { latch_reason: expect.stringContaining('not an approver') },
+    });
+    expect((await world.latch.deps.store.getRequest(requestId))?.status).toBe('pending');
   });
 });

@@ -9,9 +9,11 @@ import { startGrant } from './new-grant.js';
 import { refreshApprovalCards } from './refresh-approval-cards.js';
 import { resolveApprovers, sendApprovalCards } from './send-approval-cards.js';
 
+export const MAX_REASON_LENGTH = 1000;
+
 export type DecideApprovalResult =
   | { outcome: 'approved'; request: AccessRequest; resource: Resource; grant: Grant }
-  | { outcome: 'denied'; request: AccessRequest; resource: Resource }
+  | { outcome: 'denied'; request: AccessRequest; resource: Resource; reason?: string }
   /** This approval counted; more are needed (this step's count, or the next step's approvers). */
   | { outcome: 'recorded'; request: AccessRequest; resource: Resource; nextApproverRefs: string[] }
   /** Someone already decided, or the request was cancelled or expired: nothing changed. */
@@ -24,7 +26,7 @@ export type DecideApprovalResult =
  */
 export async function decideApproval(
   deps: LatchDeps,
-  input: { requestId: string; clickerId: string; decision: Decision },
+  input: { requestId: string; clickerId: string; decision: Decision; reason?: string },
 ): Promise<DecideApprovalResult> {
   const clicker = await deps.directory.person(input.clickerId);
   const result = await deps.store.transaction(async (tx): Promise<DecideApprovalResult | LatchError> => {
@@ -61,19 +63,18 @@ export async function decideApproval(
         requestId: request.id,
       });
     }
+    const reason = input.reason?.trim().slice(0, MAX_REASON_LENGTH) || undefined;
     await tx.insertApproval({
       requestId: request.id,
       step: request.currentStep,
       approverId: clicker.slackUserId,
       decision: input.decision,
       decidedAt: now,
+      ...(reason ? { reason } : {}),
     });
     if (input.decision === 'deny') {
-      return {
-        outcome: 'denied',
-        request: await close(tx, request, 'denied', clicker.slackUserId, now),
-        resource,
-      };
+      const denied = await close(tx, request, 'denied', clicker.slackUserId, now, reason);
+      return { outcome: 'denied', request: denied, resource, ...(reason ? { reason } : {}) };
     }
 
     const approvalsThisStep =
@@ -99,10 +100,12 @@ export async function decideApproval(
     ]).refs;
     if (refs.length < nextStep.count) {
       // Nobody is left who may decide the next step: refuse now rather than let it wait to expire.
+      const reason = 'nobody is left who may approve the next step';
       return {
         outcome: 'denied',
-        request: await close(tx, request, 'denied', 'latch', now, 'no eligible approver for the next step'),
+        request: await close(tx, request, 'denied', 'latch', now, reason),
         resource,
+        reason,
       };
     }
     const moved = { ...request, currentStep: request.currentStep + 1 };
@@ -153,7 +156,13 @@ async function announceDecision(deps: LatchDeps, result: DecideApprovalResult): 
   const by = request.decidedBy ?? 'latch';
   const notice =
     result.outcome === 'denied'
-      ? ({ kind: 'request_denied', request, resource, by } as const)
+      ? ({
+          kind: 'request_denied',
+          request,
+          resource,
+          by,
+          ...(result.reason ? { reason: result.reason } : {}),
+        } as const)
       : ({ kind: 'request_approved', request, resource, by } as const);
   await afterCommit(deps.log, 'tell requester of decision', () =>
     deps.notifier.tellRequester(request.requesterId, notice),

@@ -18,6 +18,7 @@ export async function refreshApprovalCards(
   ]);
   const stepCount = tierOf(deps.policy, resource)?.steps.length ?? 1;
   const approvedBy = approvals.filter((a) => a.decision === 'approve').map((a) => a.approverId);
+  const reason = approvals.find((a) => a.decision === 'deny')?.reason;
   for (const ref of refs) {
     const isOpen = request.status === 'pending' && ref.step === request.currentStep;
     await afterCommit(deps.log, 'update approval card', () =>
@@ -34,6 +35,7 @@ export async function refreshApprovalCards(
                 status: request.status,
                 at: request.decidedAt ?? deps.clock.now(),
                 ...(request.decidedBy ? { by: request.decidedBy } : {}),
+                ...(reason ? { reason } : {}),
               },
             }),
       }),

@@ -84,5 +84,6 @@ function outcomeText(card: ApprovalCardData): string {
     outcome.by && outcome.status !== 'cancelled' && outcome.by !== 'latch'
       ? ` by ${mention(outcome.by)}`
       : '';
-  return `${words}${by} · ${slackTime(outcome.at)}`;
+  const why = outcome.reason ? `\n> ${userText(outcome.reason, 1000)}` : '';
+  return `${words}${by} · ${slackTime(outcome.at)}${why}`;
 }

@@ -4,7 +4,7 @@ import type { RequesterNotice } from '../../core/ports.js';
 import { RELEASE_ACTION } from '../action-ids.js';
 import type { SlackMessage } from './approval-card.js';
 import { describeResource } from './describe.js';
-import { escapeMrkdwn, MAX_SECTION_TEXT, mention, slackTime, truncate } from './mrkdwn.js';
+import { escapeMrkdwn, MAX_SECTION_TEXT, mention, slackTime, truncate, userText } from './mrkdwn.js';
 
 /** The DM a requester gets at each change of state. */
 export function requesterNotice(notice: RequesterNotice): SlackMessage {
@@ -36,7 +36,7 @@ function noticeText(notice: RequesterNotice, what: string): string {
     case 'request_approved':
       return `Your request \`${notice.request.id}\` for ${what} was approved${notice.by ? ` by ${mention(notice.by)}` : ''}. Setting up your access now.`;
     case 'request_denied':
-      return `Your request \`${notice.request.id}\` for ${what} was denied by ${mention(notice.by)}. Nothing was granted.`;
+      return `Your request \`${notice.request.id}\` for ${what} was denied by ${notice.by === 'latch' ? 'Latch' : mention(notice.by)}${notice.reason ? `: “${userText(notice.reason, 1000)}”` : ''}. Nothing was granted.`;
     case 'request_expired':
       return `Your request \`${notice.request.id}\` for ${what} expired: nobody decided in time. Nothing was granted.`;
     case 'grant_active':

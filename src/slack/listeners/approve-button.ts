@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { Decision } from '../../core/model.js';
 import type { LatchDeps } from '../../core/ports.js';
 import { decideApproval } from '../../core/use-cases/decide-approval.js';
 import { provisionGrants } from '../../core/use-cases/provision-grants.js';
@@ -7,15 +6,15 @@ import { answerFor } from './reply.js';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
-/** `Approve` / `Deny` on a card. The button carries only the request id; the clicker is re-checked. */
-export function handleApprovalButton(deps: LatchDeps, decision: Decision) {
+/** `Approve` on a card. The button carries only the request id; the clicker is re-checked. */
+export function handleApproveButton(deps: LatchDeps) {
   return async ({ ack, action, body, respond }: Args): Promise<void> => {
     await ack();
     await answerFor(deps.log, respond, async () => {
       const result = await decideApproval(deps, {
         requestId: action.value ?? '',
         clickerId: body.user.id,
-        decision,
+        decision: 'approve',
       });
       if (result.outcome === 'approved') await provisionGrants(deps, { onlyId: result.grant.id });
       if (result.outcome === 'not_pending') {
