@@ -14,6 +14,16 @@ export function requestableResource(policy: Policy, resourceId: string): { resou
   return { resource, tier };
 }
 
+/** Requestable resources matching `query` on id, name, kind or account; classified ones only. */
+export function searchCatalog(policy: Policy, query: string): Resource[] {
+  const needle = query.trim().toLowerCase();
+  return policy.resources.filter(
+    (r) =>
+      policy.tiers[r.tier] !== undefined &&
+      [r.id, r.name, r.kind, r.accountId ?? ''].some((field) => field.toLowerCase().includes(needle)),
+  );
+}
+
 export function tierOf(policy: Policy, resource: Resource): Tier | undefined {
   return policy.tiers[resource.tier];
 }

@@ -36,6 +36,17 @@ export interface Store {
   getRequest(id: string, options?: { forUpdate?: boolean }): Promise<AccessRequest | undefined>;
   updateRequest(id: string, patch: RequestPatch): Promise<void>;
   listRequests(filter: { requesterId?: string; statuses?: RequestStatus[] }): Promise<AccessRequest[]>;
+  /** How often someone asked for a resource between `since` and `until`, not counting `exceptId`, and when they last got it. */
+  requestHistory(filter: {
+    requesterId: string;
+    resourceId: string;
+    since: Date;
+    until: Date;
+    exceptId: string;
+  }): Promise<{
+    requests: number;
+    lastGrantedAt?: Date;
+  }>;
 
   insertApproval(approval: Approval): Promise<void>;
   listApprovals(requestId: string): Promise<Approval[]>;
@@ -93,6 +104,8 @@ export interface ApprovalCardData {
   step: number;
   stepCount: number;
   approvedBy: string[];
+  /** The requester's earlier requests for this resource within `days`, and their last grant. */
+  history?: { days: number; earlierRequests: number; lastGrantedAt?: Date };
   /** Set once the request left `pending`: who decided and how. */
   outcome?: { status: RequestStatus; by?: string; at: Date; reason?: string };
 }

@@ -30,5 +30,27 @@ function tier(steps: ApprovalStep[], maxDurationSeconds: number, approvalValidit
   };
 }
 
+const COMMON_DURATIONS = [
+  10,
+  60,
+  300,
+  900,
+  1800,
+  3600,
+  7200,
+  4 * 3600,
+  8 * 3600,
+  12 * 3600,
+  86_400,
+  3 * 86_400,
+  7 * 86_400,
+];
+
+/** Durations to offer in a picker: the common ones inside the tier's bounds, and the maximum itself. */
+export function durationChoices(tier: Pick<Tier, 'minDurationSeconds' | 'maxDurationSeconds'>): number[] {
+  const inside = COMMON_DURATIONS.filter((s) => s >= tier.minDurationSeconds && s <= tier.maxDurationSeconds);
+  return [...new Set([...inside, tier.maxDurationSeconds])].sort((a, b) => a - b);
+}
+
 /** Resources a sync found but no admin classified; nobody can request them. */
 export const UNCLASSIFIED_TIER = 'unclassified';

@@ -60,6 +60,33 @@ export class KyselyStore implements Store {
     return (await query.execute()).map(requestFromRow);
   }
 
+  async requestHistory(filter: {
+    requesterId: string;
+    resourceId: string;
+    since: Date;
+    until: Date;
+    exceptId: string;
+  }): Promise<{
+    requests: number;
+    lastGrantedAt?: Date;
+  }> {
+    const row = await this.db
+      .selectFrom('access_request as r')
+      .leftJoin('access_grant as g', 'g.request_id', 'r.id')
+      .select((eb) => [
+        eb.fn.count<string>('r.id').as('requests'),
+        eb.fn.max('g.provisioned_at').as('last_granted_at'),
+      ])
+      .where('r.requester_id', '=', filter.requesterId)
+      .where('r.resource_id', '=', filter.resourceId)
+      .where('r.created_at', '>=', filter.since)
+      .where('r.created_at', '<=', filter.until)
+      .where('r.id', '!=', filter.exceptId)
+      .executeTakeFirstOrThrow();
+    const last = row.last_granted_at;
+    return { requests: Number(row.requests), ...(last ? { lastGrantedAt: new Date(last) } : {}) };
+  }
+
   async insertApproval(approval: Approval): Promise<void> {
     await this.db
       .insertInto('approval')

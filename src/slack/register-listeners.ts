@@ -1,12 +1,21 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { LatchDeps } from '../core/ports.js';
-import { APPROVE_ACTION, DENY_ACTION, DENY_MODAL, RELEASE_ACTION, REQUEST_MODAL } from './action-ids.js';
+import {
+  APPROVE_ACTION,
+  DENY_ACTION,
+  DENY_MODAL,
+  RELEASE_ACTION,
+  REQUEST_MODAL,
+  RESOURCE_INPUT,
+} from './action-ids.js';
 import { handleAccessCommand } from './listeners/access-command.js';
 import { handleApproveButton } from './listeners/approve-button.js';
 import { handleDenyButton } from './listeners/deny-button.js';
 import { handleDenyModalSubmit } from './listeners/deny-modal-submit.js';
 import { handleReleaseButton } from './listeners/release-button.js';
 import { handleRequestModalSubmit } from './listeners/request-modal-submit.js';
+import { handleResourceChosen } from './listeners/resource-chosen.js';
+import { handleResourceOptions } from './listeners/resource-options.js';
 
 /** The one list of everything Latch answers in Slack. */
 export function registerListeners(app: App, deps: LatchDeps): void {
@@ -16,4 +25,6 @@ export function registerListeners(app: App, deps: LatchDeps): void {
   app.view(DENY_MODAL, handleDenyModalSubmit(deps));
   app.action<BlockButtonAction>(RELEASE_ACTION, handleReleaseButton(deps));
   app.view(REQUEST_MODAL, handleRequestModalSubmit(deps));
+  app.options(RESOURCE_INPUT, handleResourceOptions(deps));
+  app.action(RESOURCE_INPUT, handleResourceChosen(deps));
 }

@@ -132,40 +132,6 @@ describe('grants and requests over time', () => {
     expect(await auditActions(world, { requestId })).toEqual(['request.filed', 'request.cancelled']);
   });
 
-  it('files a request from the /access form, and shows field errors inline', async () => {
-    const opened = await world.user.command({ userId: alice.id, text: '' });
-    expect(opened.status).toBe(200);
-    await world.slack.waitForCall('views.open');
-
-    const values = (duration: string) => ({
-      latch_resource: {
-        latch_resource_input: { type: 'static_select', selected_option: { value: 'readonly' } },
-      },
-      latch_duration: { latch_duration_input: { type: 'plain_text_input', value: duration } },
-      latch_justification: {
-        latch_justification_input: { type: 'plain_text_input', value: 'weekly report' },
-      },
-    });
-    const refused = await world.user.submitView({
-      userId: alice.id,
-      callbackId: 'latch_request_modal',
-      values: values('9h'),
-    });
-    expect(refused.body).toMatchObject({
-      response_action: 'errors',
-      errors: { latch_duration: expect.stringContaining('at most 8h') },
-    });
-    expect(await world.latch.deps.store.listRequests({})).toEqual([]);
-
-    const accepted = await world.user.submitView({
-      userId: alice.id,
-      callbackId: 'latch_request_modal',
-      values: values('2h'),
-    });
-    expect(accepted.status).toBe(200);
-    await dmContaining(world, alice.id, 'is active until');
-  });
-
   it('answers /healthz and /readyz', async () => {
     const health = await fetch(`${world.botUrl}/healthz`);
     expect(health.status).toBe(200);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs, readBody, send } from './fake-slack-http.js';
 import { METHODS } from './fake-slack-methods.js';
 import { applyResponse, type ResponseContext } from './fake-slack-responses.js';
+import { attachFakeSlackSocket, type FakeSlackSocket } from './fake-slack-socket.js';
 import {
   BOT_USER_ID,
   channelKey,
@@ -15,6 +16,7 @@ import {
 } from './fake-slack-state.js';
 
 export type { ResponseContext } from './fake-slack-responses.js';
+export type { FakeSlackSocket } from './fake-slack-socket.js';
 export type { SlackUserFixture, StoredMessage } from './fake-slack-state.js';
 
 /** Parsed Slack JSON, typed like JSON.parse's result so tests can assert on nested fields directly. */
@@ -48,6 +50,10 @@ export interface FakeSlackServer {
   readonly apiUrl: string;
   readonly teamId: string;
   readonly botToken: string;
+  /** The app-level token (xapp-…) `apps.connections.open` takes. */
+  readonly appToken: string;
+  /** Socket Mode: the connections apps opened and the envelopes sent to them. */
+  readonly socket: FakeSlackSocket;
   addUser(u: SlackUserFixture): void;
   getUser(id: string): SlackUserFixture | undefined;
   addChannel(id: string, opts?: { isMember?: boolean; isArchived?: boolean }): void;
@@ -89,9 +95,10 @@ function describeCalls(calls: ReadonlyArray<RecordedCall>): string {
 }
 
 export async function startFakeSlackServer(
-  options: { port?: number; botToken?: string; teamId?: string } = {},
+  options: { port?: number; botToken?: string; appToken?: string; teamId?: string } = {},
 ): Promise<FakeSlackServer> {
   const botToken = options.botToken ?? 'xoxb-fake-token';
+  const appToken = options.appToken ?? 'xapp-fake';
   const teamId = options.teamId ?? 'T000FAKE';
   const calls: RecordedCall[] = [];
   const responses: { id: string; body: SlackJson; at: number }[] = [];
@@ -109,7 +116,7 @@ export async function startFakeSlackServer(
 
   function answerApi(method: string, req: IncomingMessage, parsed: ReturnType<typeof parseArgs>): Answer {
     if (!parsed) return { status: 200, body: { ok: false, error: 'invalid_json' } };
-    const handler = METHODS[method];
+    const handler = method === 'apps.connections.open' ? () => hub.openConnection() : METHODS[method];
     if (!handler) return { status: 200, body: { ok: false, error: 'unknown_method', req_method: method } };
     const fault = faults.get(method)?.shift();
     if (fault?.status === 429) {
@@ -126,7 +133,11 @@ export async function startFakeSlackServer(
         ? undefined
         : parsed.args.token;
     if (!token) return { status: 200, body: { ok: false, error: 'not_authed' } };
-    if (token !== botToken) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    // apps.connections.open takes only the app-level token, every other method only the bot token.
+    if (token !== (method === 'apps.connections.open' ? appToken : botToken)) {
+      const error = token === appToken || token === botToken ? 'not_allowed_token_type' : 'invalid_auth';
+      return { status: 200, body: { ok: false, error } };
+    }
     const { token: _token, ...args } = parsed.args;
     return { status: 200, body: handler(st(), args) };
   }
@@ -172,6 +183,7 @@ export async function startFakeSlackServer(
       if (!res.headersSent) send(res, 500, String(err));
     });
   });
+  const hub = attachFakeSlackSocket(server, () => api);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -206,11 +218,13 @@ export async function startFakeSlackServer(
     });
   }
 
-  return {
+  const api: FakeSlackServer = {
     url: baseUrl,
     apiUrl: `${baseUrl}/api/`,
     teamId,
     botToken,
+    appToken,
+    socket: hub.socket,
     addUser: (u) => void s.users.set(u.id, u),
     getUser: (id) => s.users.get(id),
     addChannel: (id, opts = {}) =>
@@ -264,8 +278,10 @@ export async function startFakeSlackServer(
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        hub.close();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
   };
+  return api;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { parse } from 'yaml';
-import { readEnv } from '../../src/config/env.js';
+import { type Env, readEnv } from '../../src/config/env.js';
 import { parsePolicy } from '../../src/config/policy.js';
 import { connectDatabase } from '../../src/db/connect.js';
 import { createLatch, type Latch } from '../../src/latch.js';
@@ -25,12 +25,14 @@ export const PEOPLE = {
 
 export interface LatchWorld {
   latch: Latch;
+  /** The settings this Latch was started with. */
+  env: Env;
   /** Stops this Latch and starts a new one on the same database, as a crash or deploy would. */
   restart(): Promise<Latch>;
   clock: TestClock;
   slack: FakeSlackServer;
   aws: FakeAwsServer;
-  /** Acts as Slack towards the bot: signed commands and clicks. */
+  /** Acts as Slack towards the bot over HTTP: signed commands and clicks (Socket Mode: `slack.socket`). */
   user: SlackClientForBot;
   groups: { oncall: string; readonly: string };
   awsUsers: { alice: string; bob: string };
@@ -50,10 +52,11 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The real Latch (Bolt in HTTP mode, the AWS SDK, Kysely) on a free port, wired to local Slack and
- * AWS servers through the same settings a deployment uses: SLACK_API_URL and AWS_ENDPOINT_URL_*.
+ * The real Latch (Bolt, the AWS SDK, Kysely) on a free port, wired to local Slack and AWS servers
+ * through the same settings a deployment uses: SLACK_API_URL and AWS_ENDPOINT_URL_*. HTTP mode by
+ * default; `mode: 'socket'` sets SLACK_APP_TOKEN and no signing secret, as a Socket Mode deployment does.
  */
-export async function startLatchWorld(): Promise<LatchWorld> {
+export async function startLatchWorld(options: { mode?: 'http' | 'socket' } = {}): Promise<LatchWorld> {
   const slack = await startFakeSlackServer();
   const aws = await startFakeAwsServer({ identityStoreId: 'd-1234567890' });
   for (const person of Object.values(PEOPLE)) slack.addUser({ ...person, isEmailConfirmed: true });
@@ -84,7 +87,9 @@ export async function startLatchWorld(): Promise<LatchWorld> {
   const port = await freePort();
   const env = readEnv({
     SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    ...(options.mode === 'socket'
+      ? { SLACK_APP_TOKEN: slack.appToken }
+      : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
     SLACK_API_URL: slack.apiUrl,
     PORT: String(port),
     DATA_DIR: dataDir,
@@ -106,6 +111,7 @@ export async function startLatchWorld(): Promise<LatchWorld> {
   const botUrl = `http://127.0.0.1:${port}`;
   const world: LatchWorld = {
     latch: await boot(),
+    env,
     async restart() {
       await world.latch.stop();
       world.latch = await boot();

@@ -148,8 +148,7 @@ async function announceDecision(deps: LatchDeps, result: DecideApprovalResult): 
   await refreshApprovalCards(deps, request, resource);
   if (result.outcome === 'recorded' && result.nextApproverRefs.length > 0) {
     const approverIds = await resolveApprovers(deps, result.nextApproverRefs);
-    const approvedBy = (await deps.store.listApprovals(request.id)).map((approval) => approval.approverId);
-    await sendApprovalCards(deps, request, resource, approverIds, approvedBy);
+    await sendApprovalCards(deps, request, resource, approverIds);
     return;
   }
   if (result.outcome !== 'denied' && result.outcome !== 'approved') return;

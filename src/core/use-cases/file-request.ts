@@ -9,12 +9,14 @@ import { startGrant } from './new-grant.js';
 import { resolveApprovers, sendApprovalCards } from './send-approval-cards.js';
 
 export const MAX_JUSTIFICATION_LENGTH = 2000;
+export const MAX_TICKET_LENGTH = 100;
 
 export interface FileRequestInput {
   requesterId: string;
   resourceId: string;
   durationText: string;
   justification: string;
+  ticket?: string;
 }
 
 export interface FileRequestResult {
@@ -71,6 +73,7 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
     resourceId: resource.id,
     durationSeconds: duration.seconds,
     justification: justification.slice(0, MAX_JUSTIFICATION_LENGTH),
+    ...(input.ticket?.trim() ? { ticket: input.ticket.trim().slice(0, MAX_TICKET_LENGTH) } : {}),
     status: firstStep ? 'pending' : 'approved',
     currentStep: 0,
     createdAt: now,

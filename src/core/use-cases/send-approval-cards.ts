@@ -1,7 +1,7 @@
-import { tierOf } from '../catalog.js';
 import type { AccessRequest, Resource } from '../model.js';
-import type { ApprovalCardData, LatchDeps } from '../ports.js';
+import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
+import { approvalCardData } from './approval-card-data.js';
 
 /** Slack ids for policy references (emails or ids); people Slack doesn't know are dropped and logged. */
 export async function resolveApprovers(deps: LatchDeps, refs: readonly string[]): Promise<string[]> {
@@ -20,15 +20,8 @@ export async function sendApprovalCards(
   request: AccessRequest,
   resource: Resource,
   approverIds: readonly string[],
-  approvedBy: string[] = [],
 ): Promise<void> {
-  const card: ApprovalCardData = {
-    request,
-    resource,
-    step: request.currentStep,
-    stepCount: tierOf(deps.policy, resource)?.steps.length ?? 1,
-    approvedBy,
-  };
+  const card = await approvalCardData(deps, request, resource, request.currentStep);
   for (const approverId of approverIds) {
     await afterCommit(deps.log, 'send approval card', async () => {
       const ref = await deps.notifier.sendApprovalCard(approverId, card);

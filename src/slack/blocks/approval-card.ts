@@ -25,7 +25,10 @@ export function approvalCard(card: ApprovalCardData): SlackMessage {
     { type: 'section', text: { type: 'mrkdwn', text: lead } },
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `*Why:* ${userText(request.justification, MAX_SECTION_TEXT - 20)}` },
+      text: {
+        type: 'mrkdwn',
+        text: `*Why:* ${userText(request.justification, MAX_SECTION_TEXT - 200)}${ticketText(card)}`,
+      },
     },
     {
       type: 'context',
@@ -34,6 +37,7 @@ export function approvalCard(card: ApprovalCardData): SlackMessage {
           type: 'mrkdwn',
           text: `Request \`${request.id}\` · approval step ${card.step + 1} of ${card.stepCount}${approvedByText(card)}`,
         },
+        ...(card.history ? [{ type: 'mrkdwn' as const, text: historyText(card.history) }] : []),
       ],
     },
   ];
@@ -68,6 +72,28 @@ export function approvalCard(card: ApprovalCardData): SlackMessage {
     text: `Access request ${request.id}: ${resource.id} for ${formatDuration(request.durationSeconds)}${state}`,
     blocks,
   };
+}
+
+function ticketText(card: ApprovalCardData): string {
+  return card.request.ticket ? `\n*Ticket:* ${userText(card.request.ticket, 100)}` : '';
+}
+
+/** "3rd request for this in 30 days · last granted <date>" */
+export function historyText(history: NonNullable<ApprovalCardData['history']>): string {
+  const nth = history.earlierRequests + 1;
+  const count =
+    nth === 1
+      ? `First request for this in ${history.days} days`
+      : `${ordinal(nth)} request for this in ${history.days} days`;
+  return history.lastGrantedAt ? `${count} · last granted ${slackTime(history.lastGrantedAt)}` : count;
+}
+
+function ordinal(n: number): string {
+  const suffix =
+    n % 100 >= 11 && n % 100 <= 13
+      ? 'th'
+      : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 function approvedByText(card: ApprovalCardData): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessRequest, Grant, Resource } from '../../core/model.js';
 import type { ApprovalCardData } from '../../core/ports.js';
-import { approvalCard } from './approval-card.js';
+import { approvalCard, historyText } from './approval-card.js';
 import { auditPost } from './audit-post.js';
 import { MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT } from './mrkdwn.js';
 import { requesterNotice } from './requester-notice.js';
@@ -104,8 +104,40 @@ describe('approvalCard', () => {
     expect(body).toContain('On &lt;call&gt;');
   });
 
-  it('cuts a 10,000-character justification to fit Slack', () => {
-    withinSlackLimits(approvalCard({ ...card, request: { ...request, justification: '&'.repeat(10_000) } }));
+  it('cuts a 10,000-character justification and ticket to fit Slack', () => {
+    withinSlackLimits(
+      approvalCard({
+        ...card,
+        request: { ...request, justification: '&'.repeat(10_000), ticket: '<'.repeat(5000) },
+      }),
+    );
+  });
+
+  it('shows the ticket and the requester’s recent history with the resource', () => {
+    const body = JSON.stringify(
+      approvalCard({
+        ...card,
+        request: { ...request, ticket: 'OPS-42' },
+        history: { days: 30, earlierRequests: 2 },
+      }).blocks,
+    );
+    expect(body).toContain('*Ticket:* OPS-42');
+    expect(body).toContain('3rd request for this in 30 days');
+  });
+});
+
+describe('historyText', () => {
+  it.each([
+    [{ days: 30, earlierRequests: 0 }, 'First request for this in 30 days'],
+    [{ days: 30, earlierRequests: 1 }, '2nd request for this in 30 days'],
+    [
+      { days: 30, earlierRequests: 2, lastGrantedAt: new Date('2026-11-19T10:00:00Z') },
+      '3rd request for this in 30 days · last granted <!date^',
+    ],
+    [{ days: 30, earlierRequests: 10 }, '11th request'],
+    [{ days: 30, earlierRequests: 21 }, '22nd request'],
+  ])('describes %j', (history, want) => {
+    expect(historyText(history)).toContain(want);
   });
 });
 

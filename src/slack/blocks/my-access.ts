@@ -21,14 +21,10 @@ export function myAccessText(input: { pending: AccessRequest[]; grants: Grant[] 
   return truncate(lines.join('\n'), MAX_SECTION_TEXT);
 }
 
-/** `/access resources [query]`: what matches, with tiers; unclassified resources are not offered. */
-export function resourcesText(resources: readonly Resource[], query: string): string {
-  const needle = query.trim().toLowerCase();
-  const found = resources.filter((r) =>
-    [r.id, r.name, r.kind, r.accountId ?? ''].some((field) => field.toLowerCase().includes(needle)),
-  );
+/** `/access resources [query]`: the matches (already searched), with tiers. */
+export function resourcesText(found: readonly Resource[], query: string): string {
   if (found.length === 0)
-    return needle ? `No resource matches \`${escapeMrkdwn(query)}\`.` : 'No resources are configured.';
+    return query.trim() ? `No resource matches \`${escapeMrkdwn(query)}\`.` : 'No resources are configured.';
   const lines = found
     .slice(0, 40)
     .map((r) => `• \`${r.id}\` ${escapeMrkdwn(r.name)} · ${r.kind} · tier ${r.tier}`);

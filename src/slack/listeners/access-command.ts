@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { searchCatalog } from '../../core/catalog.js';
 import { formatDuration } from '../../core/duration.js';
 import type { LatchDeps } from '../../core/ports.js';
 import { cancelRequest } from '../../core/use-cases/cancel-request.js';
@@ -30,11 +31,14 @@ export function handleAccessCommand(deps: LatchDeps) {
           text: `\`${parsed.subcommand}\` is not available in this version of Latch yet.\nUsage: ${USAGE[parsed.subcommand]}`,
         });
       case 'resources':
-        return ack({ response_type: 'ephemeral', text: resourcesText(requestable(deps), parsed.query) });
+        return ack({
+          response_type: 'ephemeral',
+          text: resourcesText(searchCatalog(deps.policy, parsed.query), parsed.query),
+        });
       case 'open_modal':
         // The trigger_id lives 3 seconds: open the modal before any other work (PLATFORM A1).
         await ack();
-        await client.views.open({ trigger_id: command.trigger_id, view: requestModal(deps.policy) });
+        await client.views.open({ trigger_id: command.trigger_id, view: requestModal() });
         return;
     }
     await ack();
@@ -63,8 +67,4 @@ export function handleAccessCommand(deps: LatchDeps) {
       }
     });
   };
-}
-
-function requestable(deps: LatchDeps) {
-  return deps.policy.resources.filter((resource) => deps.policy.tiers[resource.tier]);
 }

@@ -10,6 +10,8 @@ import {
   JUSTIFICATION_INPUT,
   RESOURCE_BLOCK,
   RESOURCE_INPUT,
+  TICKET_BLOCK,
+  TICKET_INPUT,
 } from '../action-ids.js';
 import { errorMessage } from '../error-messages.js';
 
@@ -35,8 +37,9 @@ export function handleRequestModalSubmit(deps: LatchDeps) {
     const input = {
       requesterId: body.user.id,
       resourceId: values[RESOURCE_BLOCK]?.[RESOURCE_INPUT]?.selected_option?.value ?? '',
-      durationText: values[DURATION_BLOCK]?.[DURATION_INPUT]?.value ?? '',
+      durationText: values[DURATION_BLOCK]?.[DURATION_INPUT]?.selected_option?.value ?? '',
       justification: values[JUSTIFICATION_BLOCK]?.[JUSTIFICATION_INPUT]?.value ?? '',
+      ticket: values[TICKET_BLOCK]?.[TICKET_INPUT]?.value ?? '',
     };
     try {
       const { grant } = await fileRequest(deps, input);
