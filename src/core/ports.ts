@@ -69,6 +69,8 @@ export interface Store {
 
   appendAudit(event: AuditEvent): Promise<void>;
   listAudit(filter: { requestId?: string; grantId?: string }): Promise<AuditEvent[]>;
+  /** The newest `limit` audit events, newest first. */
+  listRecentAudit(limit: number): Promise<AuditEvent[]>;
 
   insertSlackMessage(ref: SlackMessageRef): Promise<void>;
   listSlackMessages(requestId: string): Promise<SlackMessageRef[]>;

@@ -268,6 +268,16 @@ export class KyselyStore implements Store {
     return (await query.execute()).map(auditFromRow);
   }
 
+  async listRecentAudit(limit: number): Promise<AuditEvent[]> {
+    const rows = await this.db
+      .selectFrom('audit_event')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(auditFromRow);
+  }
+
   async insertSlackMessage(ref: SlackMessageRef): Promise<void> {
     await this.db
       .insertInto('slack_message')

@@ -14,3 +14,5 @@ export const REASON_BLOCK = 'latch_reason';
 export const REASON_INPUT = 'latch_reason_input';
 export const TICKET_BLOCK = 'latch_ticket';
 export const TICKET_INPUT = 'latch_ticket_input';
+export const CANCEL_ACTION = 'latch_cancel';
+export const HOME_MORE_ACTION = 'latch_home_more';

@@ -2,16 +2,21 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { LatchDeps } from '../core/ports.js';
 import {
   APPROVE_ACTION,
+  CANCEL_ACTION,
   DENY_ACTION,
   DENY_MODAL,
+  HOME_MORE_ACTION,
   RELEASE_ACTION,
   REQUEST_MODAL,
   RESOURCE_INPUT,
 } from './action-ids.js';
 import { handleAccessCommand } from './listeners/access-command.js';
+import { handleAppHomeOpened } from './listeners/app-home-opened.js';
 import { handleApproveButton } from './listeners/approve-button.js';
+import { handleCancelButton } from './listeners/cancel-button.js';
 import { handleDenyButton } from './listeners/deny-button.js';
 import { handleDenyModalSubmit } from './listeners/deny-modal-submit.js';
+import { handleHomeMoreButton } from './listeners/home-more-button.js';
 import { handleReleaseButton } from './listeners/release-button.js';
 import { handleRequestModalSubmit } from './listeners/request-modal-submit.js';
 import { handleResourceChosen } from './listeners/resource-chosen.js';
@@ -26,5 +31,8 @@ export function registerListeners(app: App, deps: LatchDeps): void {
   app.action<BlockButtonAction>(RELEASE_ACTION, handleReleaseButton(deps));
   app.view(REQUEST_MODAL, handleRequestModalSubmit(deps));
   app.options(RESOURCE_INPUT, handleResourceOptions(deps));
+  app.action<BlockButtonAction>(CANCEL_ACTION, handleCancelButton(deps));
+  app.action<BlockButtonAction>(new RegExp(`^${HOME_MORE_ACTION}:`), handleHomeMoreButton(deps));
+  app.event('app_home_opened', handleAppHomeOpened(deps));
   app.action(RESOURCE_INPUT, handleResourceChosen(deps));
 }

@@ -1,5 +1,5 @@
 import type { Resource } from '../../core/model.js';
-import { escapeMrkdwn } from './mrkdwn.js';
+import { escapeMrkdwn, userText } from './mrkdwn.js';
 
 const KIND_LABELS: Record<Resource['kind'], string> = {
   sso_group: 'Identity Center group',
@@ -10,5 +10,5 @@ const KIND_LABELS: Record<Resource['kind'], string> = {
 /** `*Oncall* (`oncall`, Identity Center group, tier medium)` */
 export function describeResource(resource: Resource): string {
   const account = resource.accountId ? `, account ${resource.accountId}` : '';
-  return `*${escapeMrkdwn(resource.name)}* (\`${resource.id}\`, ${KIND_LABELS[resource.kind]}${account}, tier ${escapeMrkdwn(resource.tier)})`;
+  return `*${userText(resource.name, 150)}* (\`${resource.id}\`, ${KIND_LABELS[resource.kind]}${account}, tier ${escapeMrkdwn(resource.tier)})`;
 }

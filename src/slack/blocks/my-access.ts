@@ -1,6 +1,6 @@
 import { formatDuration } from '../../core/duration.js';
 import type { AccessRequest, Grant, Resource } from '../../core/model.js';
-import { escapeMrkdwn, MAX_SECTION_TEXT, slackTime, truncate } from './mrkdwn.js';
+import { escapeMrkdwn, MAX_SECTION_TEXT, slackTime, truncate, userText } from './mrkdwn.js';
 
 /** `/access list`: pending requests and live grants, with the ids people type. */
 export function myAccessText(input: { pending: AccessRequest[]; grants: Grant[] }): string {
@@ -27,7 +27,7 @@ export function resourcesText(found: readonly Resource[], query: string): string
     return query.trim() ? `No resource matches \`${escapeMrkdwn(query)}\`.` : 'No resources are configured.';
   const lines = found
     .slice(0, 40)
-    .map((r) => `• \`${r.id}\` ${escapeMrkdwn(r.name)} · ${r.kind} · tier ${r.tier}`);
+    .map((r) => `• \`${r.id}\` ${userText(r.name, 150)} · ${r.kind} · tier ${r.tier}`);
   if (found.length > 40) lines.push(`…and ${found.length - 40} more; narrow the search.`);
   return truncate(lines.join('\n'), MAX_SECTION_TEXT);
 }

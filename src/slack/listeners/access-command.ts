@@ -11,7 +11,7 @@ import { helpText, USAGE } from '../blocks/help.js';
 import { myAccessText, resourcesText } from '../blocks/my-access.js';
 import { requestModal } from '../blocks/request-modal.js';
 import { parseAccessCommand } from '../parse-access-command.js';
-import { answerFor } from './reply.js';
+import { answerFor, replyEphemeral } from './reply.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -42,7 +42,7 @@ export function handleAccessCommand(deps: LatchDeps) {
         return;
     }
     await ack();
-    await answerFor(deps.log, respond, async () => {
+    await answerFor(deps.log, replyEphemeral(respond), async () => {
       switch (parsed.kind) {
         case 'request': {
           const { request, grant, approverIds } = await fileRequest(deps, { requesterId: userId, ...parsed });

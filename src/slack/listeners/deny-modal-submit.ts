@@ -4,12 +4,13 @@ import type { LatchDeps } from '../../core/ports.js';
 import { decideApproval } from '../../core/use-cases/decide-approval.js';
 import { REASON_BLOCK, REASON_INPUT } from '../action-ids.js';
 import { errorMessage } from '../error-messages.js';
+import { publishHome } from '../publish-home.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 /** The deny form's submit: the clicker is re-checked in the use case; a refusal shows in the form. */
 export function handleDenyModalSubmit(deps: LatchDeps) {
-  return async ({ ack, body, view }: Args): Promise<void> => {
+  return async ({ ack, body, view, client }: Args): Promise<void> => {
     const reason = view.state.values[REASON_BLOCK]?.[REASON_INPUT]?.value ?? '';
     try {
       const result = await decideApproval(deps, {
@@ -26,6 +27,9 @@ export function handleDenyModalSubmit(deps: LatchDeps) {
         return;
       }
       await ack();
+      await publishHome(deps, client, body.user.id).catch((err) =>
+        deps.log.warn({ err }, 'could not redraw App Home'),
+      );
     } catch (error) {
       if (!(error instanceof LatchError)) deps.log.error({ err: error }, 'deny form failed');
       const text =

@@ -3,9 +3,13 @@ import { LatchError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
 import { errorMessage } from '../error-messages.js';
 
-/** An ephemeral answer through the invocation's response_url. */
-export async function replyEphemeral(respond: RespondFn, text: string): Promise<void> {
-  await respond({ response_type: 'ephemeral', replace_original: false, text });
+/** How an answer reaches the person: an ephemeral reply, or a DM where there is no response_url (App Home). */
+export type Reply = (text: string) => Promise<void>;
+
+export function replyEphemeral(respond: RespondFn): Reply {
+  return async (text) => {
+    await respond({ response_type: 'ephemeral', replace_original: false, text });
+  };
 }
 
 /**
@@ -14,7 +18,7 @@ export async function replyEphemeral(respond: RespondFn, text: string): Promise<
  */
 export async function answerFor(
   log: Logger,
-  respond: RespondFn,
+  reply: Reply,
   work: () => Promise<string | undefined>,
 ): Promise<void> {
   let text: string | undefined;
@@ -27,5 +31,5 @@ export async function answerFor(
       text = 'Something went wrong on Latch’s side; nothing was changed. The error is logged for the admins.';
     }
   }
-  if (text) await replyEphemeral(respond, text);
+  if (text) await reply(text);
 }

@@ -1,0 +1,71 @@
+import { isPerson } from '../approvers.js';
+import { authorizeDecision } from '../authorize-decision.js';
+import { findResource, tierOf } from '../catalog.js';
+import type { AccessRequest, AuditEvent, Grant, Person, Resource } from '../model.js';
+import type { LatchDeps } from '../ports.js';
+
+export interface HomeData {
+  viewer: Person;
+  isAdmin: boolean;
+  myGrants: Grant[];
+  myPending: AccessRequest[];
+  /** Pending requests the viewer may decide now, re-checked against the policy like a click. */
+  toDecide: AccessRequest[];
+  admin?: {
+    activeGrants: Grant[];
+    stuckRevocations: Grant[];
+    catalog: Resource[];
+    recentAudit: AuditEvent[];
+  };
+}
+
+/** What someone's App Home shows; admins (by email or Slack id in the policy) see the whole picture. */
+export async function homeData(deps: LatchDeps, viewerId: string): Promise<HomeData> {
+  const { store, policy } = deps;
+  const viewer = await deps.directory.person(viewerId);
+  const isAdmin = policy.admins.some((ref) => isPerson(ref, viewer));
+  const [myGrants, myPending, pending] = await Promise.all([
+    store.listGrants({ requesterId: viewerId, statuses: ['provisioning', 'active', 'revoking'] }),
+    store.listRequests({ requesterId: viewerId, statuses: ['pending'] }),
+    store.listRequests({ statuses: ['pending'] }),
+  ]);
+  const toDecide: AccessRequest[] = [];
+  for (const request of pending) {
+    const resource = findResource(policy, request.resourceId);
+    const step = resource && tierOf(policy, resource)?.steps[request.currentStep];
+    if (!resource || !step) continue;
+    const approvals = await store.listApprovals(request.id);
+    const priorApprovers = approvals
+      .filter((a) => a.step < request.currentStep)
+      .map((a) => ({ slackUserId: a.approverId }));
+    const check = authorizeDecision({
+      policy,
+      resource,
+      request,
+      step,
+      clicker: viewer,
+      approvals,
+      priorApprovers,
+    });
+    if (check.ok) toDecide.push(request);
+  }
+  if (!isAdmin) return { viewer, isAdmin, myGrants, myPending, toDecide };
+  const [activeGrants, revoking, recentAudit] = await Promise.all([
+    store.listGrants({ statuses: ['active'] }),
+    store.listGrants({ statuses: ['revoking'] }),
+    store.listRecentAudit(15),
+  ]);
+  return {
+    viewer,
+    isAdmin,
+    myGrants,
+    myPending,
+    toDecide,
+    admin: {
+      activeGrants,
+      stuckRevocations: revoking.filter((grant) => grant.lastError !== undefined),
+      catalog: policy.resources,
+      recentAudit,
+    },
+  };
+}

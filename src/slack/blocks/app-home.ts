@@ -1,0 +1,158 @@
+import type { HomeView, KnownBlock } from '@slack/types';
+import { formatDuration } from '../../core/duration.js';
+import type { AccessRequest, Grant } from '../../core/model.js';
+import type { HomeData } from '../../core/use-cases/home-data.js';
+import {
+  APPROVE_ACTION,
+  CANCEL_ACTION,
+  DENY_ACTION,
+  HOME_MORE_ACTION,
+  RELEASE_ACTION,
+} from '../action-ids.js';
+import { escapeMrkdwn, MAX_VIEW_BLOCKS, mention, slackTime, userText } from './mrkdwn.js';
+
+/** Rows per section before "Show more"; `expanded` lifts it, still inside Slack's 100-block cap. */
+const ROWS = 5;
+const EXPANDED_ROWS = 20;
+
+type Section = 'grants' | 'pending' | 'decide' | 'all-grants' | 'stuck' | 'catalog' | 'audit';
+
+/** Someone's App Home: their grants, requests and approvals; for admins, the whole picture. */
+export function appHomeView(data: HomeData, expanded: ReadonlySet<string> = new Set()): HomeView {
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Your AWS access' } }];
+  const limit = (section: Section) => (expanded.has(section) ? EXPANDED_ROWS : ROWS);
+  const list = <T>(
+    section: Section,
+    title: string,
+    items: T[],
+    empty: string,
+    row: (item: T) => KnownBlock | KnownBlock[],
+  ) => {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*${title}*${items.length ? '' : `\n${empty}`}` },
+    });
+    blocks.push(...items.slice(0, limit(section)).flatMap(row));
+    if (items.length > limit(section)) {
+      blocks.push({
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: `${HOME_MORE_ACTION}:${section}`,
+            text: { type: 'plain_text', text: `Show more (${items.length - limit(section)})` },
+            value: section,
+          },
+        ],
+      });
+    }
+  };
+  list('grants', 'Your grants', data.myGrants, 'None. `/access` to ask for some.', grantRow(true));
+  list('pending', 'Your pending requests', data.myPending, 'None.', (r) =>
+    requestRow(r, CANCEL_ACTION, 'Cancel'),
+  );
+  list('decide', 'Waiting for your decision', data.toDecide, 'Nothing to decide.', decideRow);
+  if (data.admin) {
+    const admin = data.admin;
+    blocks.push({ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: 'Admin' } });
+    list('all-grants', 'All active grants', admin.activeGrants, 'None.', grantRow(false));
+    list(
+      'stuck',
+      'Revocations that are failing',
+      admin.stuckRevocations,
+      'None: every revocation went through.',
+      stuckRow,
+    );
+    list('catalog', 'Catalog', admin.catalog, 'No resources in the policy.', (r) =>
+      text(`\`${r.id}\` ${userText(r.name, 150)} · ${r.kind} · tier *${escapeMrkdwn(r.tier)}*`),
+    );
+    list('audit', 'Latest audit events', admin.recentAudit, 'None yet.', (e) =>
+      context(
+        `${slackTime(e.at)} · ${e.actor === 'latch' ? 'Latch' : mention(e.actor)} · \`${escapeMrkdwn(e.action)}\`${e.requestId ? ` · \`${e.requestId}\`` : ''}${e.grantId ? ` · \`${e.grantId}\`` : ''}`,
+      ),
+    );
+  }
+  return {
+    type: 'home',
+    private_metadata: JSON.stringify([...expanded]),
+    blocks: blocks.slice(0, MAX_VIEW_BLOCKS),
+  };
+}
+
+function text(mrkdwn: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn } };
+}
+
+function context(mrkdwn: string): KnownBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn }] };
+}
+
+function grantRow(mine: boolean) {
+  return (grant: Grant): KnownBlock => {
+    const until = grant.expiresAt
+      ? `until ${slackTime(grant.expiresAt)}`
+      : `${grant.status}, ${formatDuration(grant.durationSeconds)}`;
+    const who = mine ? '' : `${mention(grant.requesterId)} · `;
+    const line = `${who}\`${grant.id}\` *${escapeMrkdwn(grant.resourceId)}* · ${until}`;
+    if (!mine || grant.status !== 'active') return text(line);
+    return {
+      type: 'section',
+      text: { type: 'mrkdwn', text: line },
+      accessory: {
+        type: 'button',
+        action_id: RELEASE_ACTION,
+        text: { type: 'plain_text', text: 'Release' },
+        value: grant.id,
+      },
+    };
+  };
+}
+
+function requestRow(request: AccessRequest, actionId: string, label: string): KnownBlock {
+  return {
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: `\`${request.id}\` *${escapeMrkdwn(request.resourceId)}* for ${formatDuration(request.durationSeconds)}`,
+    },
+    accessory: {
+      type: 'button',
+      action_id: actionId,
+      text: { type: 'plain_text', text: label },
+      value: request.id,
+    },
+  };
+}
+
+function decideRow(request: AccessRequest): KnownBlock[] {
+  const ask = `${mention(request.requesterId)} asks for *${escapeMrkdwn(request.resourceId)}* for ${formatDuration(request.durationSeconds)} · \`${request.id}\`\n> ${userText(request.justification, 500)}`;
+  return [
+    text(ask),
+    {
+      type: 'actions',
+      block_id: `home-decide:${request.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: APPROVE_ACTION,
+          text: { type: 'plain_text', text: 'Approve' },
+          style: 'primary',
+          value: request.id,
+        },
+        {
+          type: 'button',
+          action_id: DENY_ACTION,
+          text: { type: 'plain_text', text: 'Deny' },
+          style: 'danger',
+          value: request.id,
+        },
+      ],
+    },
+  ];
+}
+
+function stuckRow(grant: Grant): KnownBlock {
+  return text(
+    `${mention(grant.requesterId)} · \`${grant.id}\` *${escapeMrkdwn(grant.resourceId)}* · ${grant.attempts} attempts · ${userText(grant.lastError ?? '', 300)}`,
+  );
+}

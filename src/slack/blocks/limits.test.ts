@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessRequest, AuditEvent, Grant, Resource, Tier } from '../../core/model.js';
+import type { RequesterNotice } from '../../core/ports.js';
+import type { HomeData } from '../../core/use-cases/home-data.js';
+import { appHomeView } from './app-home.js';
+import { approvalCard } from './approval-card.js';
+import { auditPost } from './audit-post.js';
+import { denyModal } from './deny-modal.js';
+import { helpText } from './help.js';
+import { MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS } from './mrkdwn.js';
+import { myAccessText, resourcesText } from './my-access.js';
+import { requestModal } from './request-modal.js';
+import { requesterNotice } from './requester-notice.js';
+
+// Slack's limits (docs.slack.dev Block Kit reference; PLATFORM.md A2).
+const LIMITS = {
+  actionId: 255,
+  blockId: 255,
+  buttonText: 75,
+  buttonValue: 2000,
+  optionText: 75,
+  optionValue: 75,
+  header: 150,
+  modalTitle: 24,
+  privateMetadata: 3000,
+};
+
+const huge = '<!channel> & '.repeat(1000); // 13,000 characters of markup-heavy text
+const at = new Date('2026-11-21T10:00:00Z');
+const resource: Resource = {
+  id: 'r'.repeat(63),
+  name: huge,
+  kind: 'sso_group',
+  groupId: 'g',
+  tier: 'medium',
+  owners: [],
+  enforce: false,
+};
+const tier: Tier = {
+  name: 'medium',
+  steps: [],
+  minDurationSeconds: 10,
+  maxDurationSeconds: 7 * 86_400,
+  approvalValiditySeconds: 0,
+  warnBeforeSeconds: 900,
+  breakGlass: false,
+  breakGlassDurationSeconds: 3600,
+};
+const request: AccessRequest = {
+  id: 'R7K2MQ4',
+  requesterId: 'U0ALICE',
+  requesterEmail: 'a@example.com',
+  resourceId: resource.id,
+  durationSeconds: 3600,
+  justification: huge,
+  ticket: huge,
+  status: 'pending',
+  currentStep: 0,
+  createdAt: at,
+  expiresAt: at,
+};
+const grant: Grant = {
+  id: 'G9X3M1P',
+  requestId: request.id,
+  requesterId: 'U0ALICE',
+  requesterEmail: 'a@example.com',
+  resourceId: resource.id,
+  durationSeconds: 3600,
+  status: 'active',
+  attempts: 99,
+  nextAttemptAt: at,
+  createdAt: at,
+  expiresAt: at,
+  lastError: huge,
+};
+const audit: AuditEvent = { at, actor: 'U0ALICE', action: 'request.filed', requestId: request.id };
+
+/** Walks a payload and checks every limit Slack enforces on what Latch sends. */
+function checkLimits(
+  payload: { blocks: unknown[]; title?: { text: string }; private_metadata?: string },
+  maxBlocks: number,
+): void {
+  expect(payload.blocks.length).toBeLessThanOrEqual(maxBlocks);
+  if (payload.title) expect(payload.title.text.length).toBeLessThanOrEqual(LIMITS.modalTitle);
+  if (payload.private_metadata)
+    expect(payload.private_metadata.length).toBeLessThanOrEqual(LIMITS.privateMetadata);
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    // biome-ignore lint/suspicious/noExplicitAny: walks arbitrary Block Kit JSON
+    const o = node as Record<string, any>;
+    if (typeof o.action_id === 'string') expect(o.action_id.length).toBeLessThanOrEqual(LIMITS.actionId);
+    if (typeof o.block_id === 'string') expect(o.block_id.length).toBeLessThanOrEqual(LIMITS.blockId);
+    if (o.type === 'header') expect(o.text.text.length).toBeLessThanOrEqual(LIMITS.header);
+    if (o.type === 'button') {
+      expect(o.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
+      expect(String(o.value ?? '').length).toBeLessThanOrEqual(LIMITS.buttonValue);
+    }
+    if (o.text && typeof o.text === 'object' && 'value' in o) {
+      expect(o.text.text.length).toBeLessThanOrEqual(LIMITS.optionText);
+      expect(String(o.value).length).toBeLessThanOrEqual(LIMITS.optionValue);
+    }
+    if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') {
+      expect(o.text.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+      if (o.type === 'mrkdwn') expect(o.text).not.toContain('<!channel>');
+    }
+    Object.values(o).forEach(walk);
+  };
+  walk(payload.blocks);
+}
+
+const notices: RequesterNotice[] = [
+  { kind: 'request_filed', request, resource, approvers: Array(50).fill('U0BOB') },
+  { kind: 'request_approved', request, resource, by: 'U0BOB' },
+  { kind: 'request_denied', request, resource, by: 'U0BOB', reason: huge },
+  { kind: 'request_expired', request, resource },
+  { kind: 'grant_active', grant, resource },
+  { kind: 'grant_failed', grant, resource, reason: huge },
+  { kind: 'grant_expiring', grant, resource },
+  { kind: 'grant_ended', grant, resource },
+];
+
+describe('every Block Kit builder stays inside Slack’s limits with worst-case input', () => {
+  it('approval cards, open and decided', () => {
+    const card = {
+      request,
+      resource,
+      step: 0,
+      stepCount: 3,
+      approvedBy: Array(40).fill('U0BOB'),
+      history: { days: 30, earlierRequests: 999, lastGrantedAt: at },
+    };
+    checkLimits(approvalCard(card), MAX_MESSAGE_BLOCKS);
+    checkLimits(
+      approvalCard({ ...card, outcome: { status: 'denied', by: 'U0BOB', at, reason: huge } }),
+      MAX_MESSAGE_BLOCKS,
+    );
+  });
+
+  it.each(notices.map((notice) => [notice.kind, notice] as const))('requester notice %s', (_, notice) => {
+    checkLimits(requesterNotice(notice), MAX_MESSAGE_BLOCKS);
+  });
+
+  it('audit posts', () => {
+    checkLimits(
+      auditPost({
+        action: 'request.filed',
+        actor: 'U0ALICE',
+        resource,
+        requesterId: 'U0ALICE',
+        requestId: request.id,
+        text: huge,
+      }),
+      MAX_MESSAGE_BLOCKS,
+    );
+  });
+
+  it('the request form, before and after a resource is chosen, and the deny form', () => {
+    checkLimits(requestModal(), MAX_VIEW_BLOCKS);
+    checkLimits(requestModal({ resource, tier }), MAX_VIEW_BLOCKS);
+    checkLimits(denyModal(request.id), MAX_VIEW_BLOCKS);
+  });
+
+  it('App Home with every list long and every section expanded', () => {
+    const many = <T>(item: T) => Array.from({ length: 60 }, () => item);
+    const data: HomeData = {
+      viewer: { slackUserId: 'U0ADMIN', name: huge },
+      isAdmin: true,
+      myGrants: many(grant),
+      myPending: many(request),
+      toDecide: many(request),
+      admin: {
+        activeGrants: many(grant),
+        stuckRevocations: many(grant),
+        catalog: many(resource),
+        recentAudit: many(audit),
+      },
+    };
+    checkLimits(appHomeView(data), MAX_VIEW_BLOCKS);
+    checkLimits(
+      appHomeView(data, new Set(['grants', 'pending', 'decide', 'all-grants', 'stuck', 'catalog', 'audit'])),
+      MAX_VIEW_BLOCKS,
+    );
+  });
+
+  it('plain-text answers fit one section', () => {
+    expect(
+      myAccessText({ pending: Array(200).fill(request), grants: Array(200).fill(grant) }).length,
+    ).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    expect(resourcesText(Array(200).fill(resource), huge).length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    expect(helpText().length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+  });
+});
