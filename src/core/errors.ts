@@ -18,7 +18,9 @@ export type LatchErrorCode =
   | 'grant_not_active'
   | 'not_an_approver'
   | 'self_approval'
-  | 'already_decided_by_you';
+  | 'already_decided_by_you'
+  | 'extension_exhausted'
+  | 'admins_only';
 
 export class LatchError extends Error {
   override readonly name: string = 'LatchError';

@@ -16,3 +16,7 @@ export const TICKET_BLOCK = 'latch_ticket';
 export const TICKET_INPUT = 'latch_ticket_input';
 export const CANCEL_ACTION = 'latch_cancel';
 export const HOME_MORE_ACTION = 'latch_home_more';
+export const EXTEND_ACTION = 'latch_extend';
+export const EXTEND_MODAL = 'latch_extend_modal';
+export const EXTEND_BLOCK = 'latch_extend_duration';
+export const EXTEND_INPUT = 'latch_extend_duration_input';

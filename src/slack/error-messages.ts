@@ -36,6 +36,9 @@ const MESSAGES: Record<LatchErrorCode, (detail: Detail) => string> = {
   not_an_approver: (d) => `You are not an approver for request \`${d.requestId}\`, so nothing changed.`,
   self_approval: (d) => `You cannot decide your own request \`${d.requestId}\`.`,
   already_decided_by_you: (d) => `You already decided request \`${d.requestId}\`.`,
+  extension_exhausted: (d) =>
+    `Grant \`${d.grantId}\` already runs the ${d.tier} tier’s longest time (${limit(d)} from its start). Request again when it ends.`,
+  admins_only: () => 'Only Latch admins can do that.',
 };
 
 export function errorMessage(error: LatchError): string {

@@ -10,6 +10,14 @@ describe('parseAccessCommand', () => {
     ['resources prod', { kind: 'resources', query: 'prod' }],
     ['cancel R1', { kind: 'cancel', requestId: 'R1' }],
     ['release G1', { kind: 'release', grantId: 'G1' }],
+    ['extend G1 1h', { kind: 'extend', grantId: 'G1', durationText: '1h', justification: '' }],
+    [
+      'extend G1 1h still debugging',
+      { kind: 'extend', grantId: 'G1', durationText: '1h', justification: 'still debugging' },
+    ],
+    ['admin revoke G1 left the team', { kind: 'admin_revoke', grantId: 'G1', reason: 'left the team' }],
+    ['admin sync', { kind: 'not_yet', subcommand: 'admin', what: 'admin sync' }],
+    ['breakglass prod x', { kind: 'not_yet', subcommand: 'breakglass', what: 'breakglass' }],
     [
       'REQUEST oncall 2h x',
       { kind: 'request', resourceId: 'oncall', durationText: '2h', justification: 'x' },
@@ -35,6 +43,9 @@ describe('parseAccessCommand', () => {
     ['cancel', 'Say which request'],
     ['release a b', 'Say which grant'],
     ['list all', 'takes no arguments'],
+    ['extend G1', 'Say which grant and for how much longer'],
+    ['admin revoke', 'Say which grant to revoke'],
+    ['admin frob', 'Say what to do: sync, revoke or tier'],
     ['frobnicate', '`frobnicate` is not an /access command'],
   ])('answers %j with what was wrong and the usage', (text, want) => {
     const got = parseAccessCommand(text);

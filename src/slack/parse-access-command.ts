@@ -8,7 +8,9 @@ export type AccessCommand =
   | { kind: 'resources'; query: string }
   | { kind: 'cancel'; requestId: string }
   | { kind: 'release'; grantId: string }
-  | { kind: 'not_yet'; subcommand: 'extend' | 'breakglass' | 'admin' }
+  | { kind: 'extend'; grantId: string; durationText: string; justification: string }
+  | { kind: 'admin_revoke'; grantId: string; reason: string }
+  | { kind: 'not_yet'; subcommand: 'breakglass' | 'admin'; what: string }
   | { kind: 'usage_error'; message: string };
 
 /** `/access …` text → what to do. Pure; every mistake comes back with the right usage line. */
@@ -44,10 +46,25 @@ export function parseAccessCommand(text: string): AccessCommand {
       return args.length === 1 && args[0]
         ? { kind: 'release', grantId: args[0] }
         : usage('Say which grant to release.');
-    case 'extend':
+    case 'extend': {
+      const [grantId, durationText, ...reason] = args;
+      if (!grantId || !durationText) return usage('Say which grant and for how much longer.');
+      return { kind: 'extend', grantId, durationText, justification: reason.join(' ') };
+    }
+    case 'admin': {
+      const [action, grantId, ...reason] = args;
+      if (action?.toLowerCase() === 'revoke') {
+        return grantId
+          ? { kind: 'admin_revoke', grantId, reason: reason.join(' ') }
+          : usage('Say which grant to revoke.');
+      }
+      if (action?.toLowerCase() === 'sync' || action?.toLowerCase() === 'tier') {
+        return { kind: 'not_yet', subcommand: 'admin', what: `admin ${action.toLowerCase()}` };
+      }
+      return usage('Say what to do: sync, revoke or tier.');
+    }
     case 'breakglass':
-    case 'admin':
-      return { kind: 'not_yet', subcommand: name };
+      return { kind: 'not_yet', subcommand: 'breakglass', what: 'breakglass' };
     default:
       return {
         kind: 'usage_error',

@@ -5,6 +5,8 @@ import {
   CANCEL_ACTION,
   DENY_ACTION,
   DENY_MODAL,
+  EXTEND_ACTION,
+  EXTEND_MODAL,
   HOME_MORE_ACTION,
   RELEASE_ACTION,
   REQUEST_MODAL,
@@ -16,6 +18,8 @@ import { handleApproveButton } from './listeners/approve-button.js';
 import { handleCancelButton } from './listeners/cancel-button.js';
 import { handleDenyButton } from './listeners/deny-button.js';
 import { handleDenyModalSubmit } from './listeners/deny-modal-submit.js';
+import { handleExtendButton } from './listeners/extend-button.js';
+import { handleExtendModalSubmit } from './listeners/extend-modal-submit.js';
 import { handleHomeMoreButton } from './listeners/home-more-button.js';
 import { handleReleaseButton } from './listeners/release-button.js';
 import { handleRequestModalSubmit } from './listeners/request-modal-submit.js';
@@ -32,6 +36,8 @@ export function registerListeners(app: App, deps: LatchDeps): void {
   app.view(REQUEST_MODAL, handleRequestModalSubmit(deps));
   app.options(RESOURCE_INPUT, handleResourceOptions(deps));
   app.action<BlockButtonAction>(CANCEL_ACTION, handleCancelButton(deps));
+  app.action<BlockButtonAction>(EXTEND_ACTION, handleExtendButton(deps));
+  app.view(EXTEND_MODAL, handleExtendModalSubmit(deps));
   app.action<BlockButtonAction>(new RegExp(`^${HOME_MORE_ACTION}:`), handleHomeMoreButton(deps));
   app.event('app_home_opened', handleAppHomeOpened(deps));
   app.action(RESOURCE_INPUT, handleResourceChosen(deps));

@@ -9,6 +9,8 @@ const ACTION_WORDS: Record<string, string> = {
   'request.denied': 'denied the request for',
   'grant.active': 'granted',
   'grant.revoked': 'revoked',
+  'grant.extended': 'extended',
+  'grant.revoking': 'is revoking',
 };
 
 /** One line in the audit channel for each request, decision, grant and revocation. */

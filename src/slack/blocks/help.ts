@@ -4,7 +4,7 @@ export const USAGE: Record<string, string> = {
     '`/access request <resource-id> <duration> <justification…>`, e.g. `/access request oncall 2h fixing the pager`',
   list: '`/access list` shows your pending requests and active grants',
   resources: '`/access resources [query]` searches what you can request',
-  extend: '`/access extend <grant-id> <duration>`',
+  extend: '`/access extend <grant-id> <duration> [why…]` asks for more time on your grant',
   release: '`/access release <grant-id>` ends your grant now',
   cancel: '`/access cancel <request-id>` withdraws your pending request',
   breakglass: '`/access breakglass <resource-id> <justification…>`',

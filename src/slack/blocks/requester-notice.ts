@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../core/duration.js';
 import type { RequesterNotice } from '../../core/ports.js';
-import { RELEASE_ACTION } from '../action-ids.js';
+import { EXTEND_ACTION, RELEASE_ACTION } from '../action-ids.js';
 import type { SlackMessage } from './approval-card.js';
 import { describeResource } from './describe.js';
 import { escapeMrkdwn, MAX_SECTION_TEXT, mention, slackTime, truncate, userText } from './mrkdwn.js';
@@ -17,6 +17,12 @@ export function requesterNotice(notice: RequesterNotice): SlackMessage {
     blocks.push({
       type: 'actions',
       elements: [
+        {
+          type: 'button',
+          action_id: EXTEND_ACTION,
+          text: { type: 'plain_text', text: 'Extend' },
+          value: notice.grant.id,
+        },
         {
           type: 'button',
           action_id: RELEASE_ACTION,
@@ -46,8 +52,16 @@ function noticeText(notice: RequesterNotice, what: string): string {
     case 'grant_expiring':
       return `⏳ Your access to ${what} ends ${slackTime(expiry(notice.grant.expiresAt))} (grant \`${notice.grant.id}\`).`;
     case 'grant_ended':
-      return `Your access to ${what} has ended (grant \`${notice.grant.id}\`${notice.grant.revokeReason === 'released' ? ', released by you' : ''}).`;
+      return `Your access to ${what} has ended (grant \`${notice.grant.id}\`${endedBecause(notice.grant.revokeReason)}).`;
   }
+}
+
+/** Why a grant ended, from its stored revoke reason: expired, released, or `admin <id>: <note>`. */
+function endedBecause(reason: string | undefined): string {
+  if (reason === 'released') return ', released by you';
+  const admin = /^admin (\S+): ?([\s\S]*)$/.exec(reason ?? '');
+  if (!admin) return '';
+  return `, ended early by ${mention(admin[1] ?? '')}${admin[2] ? `: “${userText(admin[2], 500)}”` : ''}`;
 }
 
 function expiry(date: Date | undefined): Date {

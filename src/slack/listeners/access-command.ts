@@ -2,11 +2,14 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { searchCatalog } from '../../core/catalog.js';
 import { formatDuration } from '../../core/duration.js';
 import type { LatchDeps } from '../../core/ports.js';
+import { adminRevokeGrant } from '../../core/use-cases/admin-revoke-grant.js';
 import { cancelRequest } from '../../core/use-cases/cancel-request.js';
+import { extendGrant } from '../../core/use-cases/extend-grant.js';
 import { fileRequest } from '../../core/use-cases/file-request.js';
 import { listMyAccess } from '../../core/use-cases/list-my-access.js';
 import { provisionGrants } from '../../core/use-cases/provision-grants.js';
 import { releaseGrant } from '../../core/use-cases/release-grant.js';
+import { extensionText } from '../blocks/extension-text.js';
 import { helpText, USAGE } from '../blocks/help.js';
 import { myAccessText, resourcesText } from '../blocks/my-access.js';
 import { requestModal } from '../blocks/request-modal.js';
@@ -28,7 +31,7 @@ export function handleAccessCommand(deps: LatchDeps) {
       case 'not_yet':
         return ack({
           response_type: 'ephemeral',
-          text: `\`${parsed.subcommand}\` is not available in this version of Latch yet.\nUsage: ${USAGE[parsed.subcommand]}`,
+          text: `\`${parsed.what}\` is not available in this version of Latch yet.\nUsage: ${USAGE[parsed.subcommand]}`,
         });
       case 'resources':
         return ack({
@@ -53,6 +56,16 @@ export function handleAccessCommand(deps: LatchDeps) {
             return `Request \`${request.id}\` for \`${request.resourceId}\` (${formatDuration(request.durationSeconds)}) is approved automatically. You will get a DM when access is active.`;
           }
           return `Request \`${request.id}\` for \`${request.resourceId}\` (${formatDuration(request.durationSeconds)}) is filed and waiting for ${approverIds.map((id) => `<@${id}>`).join(' or ')}.`;
+        }
+        case 'extend':
+          return extensionText(await extendGrant(deps, { requesterId: userId, ...parsed }));
+        case 'admin_revoke': {
+          const grant = await adminRevokeGrant(deps, {
+            grantId: parsed.grantId,
+            adminId: userId,
+            reason: parsed.reason,
+          });
+          return `Grant \`${grant.id}\` ${grant.status === 'revoked' ? 'is revoked' : 'is being revoked; Latch keeps trying until AWS confirms'}. <@${grant.requesterId}> is told.`;
         }
         case 'list':
           return myAccessText(await listMyAccess(deps, userId));

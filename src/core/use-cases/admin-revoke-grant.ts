@@ -1,0 +1,37 @@
+import { isPerson } from '../approvers.js';
+import { LatchError } from '../errors.js';
+import { normalizeId } from '../ids.js';
+import type { Grant } from '../model.js';
+import type { LatchDeps } from '../ports.js';
+import { revokeGrants } from './revoke-grants.js';
+
+/** An admin ends anyone's grant now, with a reason the grantee is told. Admins are re-checked against the policy. */
+export async function adminRevokeGrant(
+  deps: LatchDeps,
+  input: { grantId: string; adminId: string; reason: string },
+): Promise<Grant> {
+  const admin = await deps.directory.person(input.adminId);
+  if (!deps.policy.admins.some((ref) => isPerson(ref, admin))) throw new LatchError('admins_only');
+  const grantId = normalizeId(input.grantId);
+  const now = deps.clock.now();
+  // Stored as `admin <slack id>: <note>`; the requester notice turns it back into words.
+  const revokeReason = `admin ${admin.slackUserId}: ${input.reason.trim().slice(0, 500)}`;
+  const grant = await deps.store.transaction(async (tx) => {
+    const current = await tx.getGrant(grantId, { forUpdate: true });
+    if (!current) throw new LatchError('unknown_grant', { grantId });
+    if (current.status !== 'active')
+      throw new LatchError('grant_not_active', { grantId, status: current.status });
+    await tx.updateGrant(grantId, { status: 'revoking', nextAttemptAt: now, revokeReason });
+    await tx.appendAudit({
+      at: now,
+      actor: admin.slackUserId,
+      action: 'grant.revoking',
+      requestId: current.requestId,
+      grantId,
+      detail: { reason: 'admin', note: input.reason },
+    });
+    return { ...current, status: 'revoking' as const, revokeReason };
+  });
+  const [revoked] = await revokeGrants(deps, { onlyId: grantId });
+  return revoked ?? grant;
+}
