@@ -73,6 +73,8 @@ export interface Store {
   listRecentAudit(limit: number): Promise<AuditEvent[]>;
 
   insertSlackMessage(ref: SlackMessageRef): Promise<void>;
+  auditThread(requestId: string): Promise<string | undefined>;
+  setAuditThread(requestId: string, ts: string): Promise<void>;
   listSlackMessages(requestId: string): Promise<SlackMessageRef[]>;
 
   upsertPerson(person: Person & { identityCenterUserId?: string }): Promise<void>;
@@ -117,7 +119,8 @@ export interface Notifier {
   sendApprovalCard(approverId: string, card: ApprovalCardData): Promise<SlackMessageRef | undefined>;
   updateApprovalCard(ref: SlackMessageRef, card: ApprovalCardData): Promise<void>;
   tellRequester(requesterId: string, notice: RequesterNotice): Promise<void>;
-  postAudit(event: AuditNotice): Promise<void>;
+  /** Posts to the audit channel (in `threadTs`'s thread when given); returns the post's ts. */
+  postAudit(event: AuditNotice, threadTs?: string): Promise<string | undefined>;
   alertAdmins(text: string): Promise<void>;
 }
 

@@ -278,6 +278,24 @@ export class KyselyStore implements Store {
     return rows.map(auditFromRow);
   }
 
+  async auditThread(requestId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('access_request')
+      .select('audit_thread_ts')
+      .where('id', '=', requestId)
+      .executeTakeFirst();
+    return row?.audit_thread_ts ?? undefined;
+  }
+
+  async setAuditThread(requestId: string, ts: string): Promise<void> {
+    await this.db
+      .updateTable('access_request')
+      .set({ audit_thread_ts: ts })
+      .where('id', '=', requestId)
+      .where('audit_thread_ts', 'is', null)
+      .execute();
+  }
+
   async insertSlackMessage(ref: SlackMessageRef): Promise<void> {
     await this.db
       .insertInto('slack_message')

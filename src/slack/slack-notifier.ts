@@ -45,17 +45,17 @@ export class SlackNotifier implements Notifier {
   }
 
   /** Posts to the audit channel, joining it first if Slack says Latch is not in it. */
-  async postAudit(event: AuditNotice): Promise<void> {
+  async postAudit(event: AuditNotice, threadTs?: string): Promise<string | undefined> {
     const channel = this.options.auditChannel;
-    if (!channel) return;
-    const message = { channel, ...auditPost(event) };
+    if (!channel) return undefined;
+    const message = { channel, ...auditPost(event), ...(threadTs ? { thread_ts: threadTs } : {}) };
     try {
-      await this.client.chat.postMessage(message);
+      return (await this.client.chat.postMessage(message)).ts;
     } catch (error) {
       if (slackError(error) !== 'not_in_channel') return this.auditChannelFailed(channel, error);
       try {
         await this.client.conversations.join({ channel });
-        await this.client.chat.postMessage(message);
+        return (await this.client.chat.postMessage(message)).ts;
       } catch (retryError) {
         return this.auditChannelFailed(channel, retryError);
       }
@@ -74,10 +74,11 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  private async auditChannelFailed(channel: string, error: unknown): Promise<void> {
+  private async auditChannelFailed(channel: string, error: unknown): Promise<undefined> {
     this.options.log.error({ err: error, channel }, 'cannot post to the audit channel');
     await this.alertAdmins(
       `Latch cannot post to the audit channel <#${channel}> (${slackError(error) ?? 'error'}). Invite Latch to it.`,
     );
+    return undefined;
   }
 }

@@ -63,6 +63,11 @@ describe('an access request from /access to on-time revocation', () => {
     expect(world.aws.isMember(world.groups.oncall, world.awsUsers.alice)).toBe(false);
     await dmContaining(world, alice.id, 'has ended');
     expect(world.slack.messagesIn('C0AUDIT').map(visible).join('\n')).toContain('Latch revoked');
+    // One thread per request: the first post leads, every later one replies under it.
+    const [lead, ...replies] = world.slack.messagesIn('C0AUDIT');
+    expect(lead?.threadTs).toBeUndefined();
+    expect(replies.length).toBeGreaterThanOrEqual(3);
+    for (const reply of replies) expect(reply.threadTs).toBe(lead?.ts);
 
     expect(await auditActions(world, { requestId })).toEqual([
       'request.filed',

@@ -118,6 +118,10 @@ export const METHODS: Record<string, MethodHandler> = {
     if ('error' in target) return fail(target.error);
     const rule = checkMessage(args);
     if (rule) return failWith(rule);
+    // A reply must name a message in the same conversation (Slack: thread_not_found).
+    const threadTs = str(args.thread_ts);
+    if (threadTs && !state.channelMessages(target.id).some((m) => m.ts === threadTs))
+      return fail('thread_not_found');
     const m = state.store(target.id, BOT_USER_ID, args);
     return { ok: true, channel: target.id, ts: m.ts, message: messageJson(state, m) };
   },

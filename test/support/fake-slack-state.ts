@@ -18,6 +18,8 @@ export interface StoredMessage {
   blocks?: unknown[];
   /** For ephemeral messages: the user who sees it. */
   user?: string;
+  /** For a reply in a thread: the ts of the thread's parent message. */
+  threadTs?: string;
   updatedAt?: number;
 }
 
@@ -86,7 +88,14 @@ export class FakeSlackState {
 
   /** Stores a message as if `author` posted it (no validation). */
   store(channel: string, author: string, content: Args): MessageRecord {
-    const message: MessageRecord = { channel, ts: this.nextTs(), author, ...pickContent(content) };
+    const threadTs = str(content.thread_ts);
+    const message: MessageRecord = {
+      channel,
+      ts: this.nextTs(),
+      author,
+      ...pickContent(content),
+      ...(threadTs ? { threadTs } : {}),
+    };
     this.channelMessages(channel).push(message);
     return message;
   }

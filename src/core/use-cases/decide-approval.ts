@@ -6,6 +6,7 @@ import type { AccessRequest, Decision, Grant, Resource } from '../model.js';
 import type { LatchDeps, Store } from '../ports.js';
 import { afterCommit } from './after-commit.js';
 import { startGrant } from './new-grant.js';
+import { postAudit } from './post-audit.js';
 import { refreshApprovalCards } from './refresh-approval-cards.js';
 import { resolveApprovers, sendApprovalCards } from './send-approval-cards.js';
 
@@ -166,13 +167,11 @@ async function announceDecision(deps: LatchDeps, result: DecideApprovalResult): 
   await afterCommit(deps.log, 'tell requester of decision', () =>
     deps.notifier.tellRequester(request.requesterId, notice),
   );
-  await afterCommit(deps.log, 'audit post for decision', () =>
-    deps.notifier.postAudit({
-      action: `request.${result.outcome}`,
-      actor: by,
-      resource,
-      requesterId: request.requesterId,
-      requestId: request.id,
-    }),
-  );
+  await postAudit(deps, {
+    action: `request.${result.outcome}`,
+    actor: by,
+    resource,
+    requesterId: request.requesterId,
+    requestId: request.id,
+  });
 }

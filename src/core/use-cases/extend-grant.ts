@@ -7,6 +7,7 @@ import type { LatchDeps } from '../ports.js';
 import { durationChoices } from '../tiers.js';
 import { afterCommit } from './after-commit.js';
 import { type FileRequestResult, fileRequest } from './file-request.js';
+import { postAudit } from './post-audit.js';
 
 /** What an `Extend` form may offer for your grant: durations inside the tier's room left. */
 export async function extensionChoices(
@@ -112,15 +113,13 @@ export async function extendGrant(
     });
     return { ...grant, expiresAt, warnAt, durationSeconds, warnedAt: undefined } as Grant;
   });
-  await afterCommit(deps.log, 'audit post grant extended', () =>
-    deps.notifier.postAudit({
-      action: 'grant.extended',
-      actor: input.requesterId,
-      resource,
-      requesterId: input.requesterId,
-      requestId: extended.requestId,
-      grantId,
-    }),
-  );
+  await postAudit(deps, {
+    action: 'grant.extended',
+    actor: input.requesterId,
+    resource,
+    requesterId: input.requesterId,
+    requestId: extended.requestId,
+    grantId,
+  });
   return { outcome: 'extended', grant: extended };
 }

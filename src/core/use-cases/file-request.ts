@@ -6,6 +6,7 @@ import type { AccessRequest, Grant, Resource } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
 import { startGrant } from './new-grant.js';
+import { postAudit } from './post-audit.js';
 import { resolveApprovers, sendApprovalCards } from './send-approval-cards.js';
 
 export const MAX_JUSTIFICATION_LENGTH = 2000;
@@ -101,16 +102,14 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
     return startGrant(tx, deps, request, now);
   });
 
-  await afterCommit(deps.log, 'audit post for filed request', () =>
-    deps.notifier.postAudit({
-      action: grant ? 'request.approved' : 'request.filed',
-      actor: requester.slackUserId,
-      resource,
-      requesterId: requester.slackUserId,
-      requestId: request.id,
-      text: justification,
-    }),
-  );
+  await postAudit(deps, {
+    action: grant ? 'request.approved' : 'request.filed',
+    actor: requester.slackUserId,
+    resource,
+    requesterId: requester.slackUserId,
+    requestId: request.id,
+    text: justification,
+  });
   if (firstStep) {
     await sendApprovalCards(deps, request, resource, approverIds);
     await afterCommit(deps.log, 'tell requester request filed', () =>

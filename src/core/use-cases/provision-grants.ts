@@ -4,6 +4,7 @@ import { MAX_PROVISION_ATTEMPTS, retryDelaySeconds } from '../grant-lifecycle.js
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
+import { postAudit } from './post-audit.js';
 
 /** How long a claimed grant stays ours before another replica may retry it (a crash's worst case). */
 export const CLAIM_LEASE_SECONDS = 120;
@@ -83,16 +84,14 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
   await afterCommit(log, 'tell requester grant active', () =>
     deps.notifier.tellRequester(grant.requesterId, { kind: 'grant_active', grant: active, resource }),
   );
-  await afterCommit(log, 'audit post grant active', () =>
-    deps.notifier.postAudit({
-      action: 'grant.active',
-      actor: 'latch',
-      resource,
-      requesterId: grant.requesterId,
-      requestId: grant.requestId,
-      grantId: grant.id,
-    }),
-  );
+  await postAudit(deps, {
+    action: 'grant.active',
+    actor: 'latch',
+    resource,
+    requesterId: grant.requesterId,
+    requestId: grant.requestId,
+    grantId: grant.id,
+  });
   return active;
 }
 
@@ -115,6 +114,15 @@ async function fail(deps: LatchDeps, grant: Grant, reason: string): Promise<unde
   if (!committed) return undefined;
   const resource = findResource(deps.policy, grant.resourceId);
   if (resource) {
+    await postAudit(deps, {
+      action: 'grant.failed',
+      actor: 'latch',
+      resource,
+      requesterId: grant.requesterId,
+      requestId: grant.requestId,
+      grantId: grant.id,
+      text: reason,
+    });
     await afterCommit(deps.log, 'tell requester grant failed', () =>
       deps.notifier.tellRequester(grant.requesterId, {
         kind: 'grant_failed',

@@ -3,6 +3,7 @@ import { retryDelaySeconds } from '../grant-lifecycle.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
+import { postAudit } from './post-audit.js';
 import { CLAIM_LEASE_SECONDS } from './provision-grants.js';
 
 /** Admins hear about a stuck revocation on these attempts, then on every tenth. */
@@ -92,15 +93,13 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefin
   await afterCommit(log, 'tell requester grant ended', () =>
     deps.notifier.tellRequester(grant.requesterId, { kind: 'grant_ended', grant: ended, resource }),
   );
-  await afterCommit(log, 'audit post grant revoked', () =>
-    deps.notifier.postAudit({
-      action: 'grant.revoked',
-      actor: 'latch',
-      resource,
-      requesterId: grant.requesterId,
-      requestId: grant.requestId,
-      grantId: grant.id,
-    }),
-  );
+  await postAudit(deps, {
+    action: 'grant.revoked',
+    actor: 'latch',
+    resource,
+    requesterId: grant.requesterId,
+    requestId: grant.requestId,
+    grantId: grant.id,
+  });
   return ended;
 }

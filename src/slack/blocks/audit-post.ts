@@ -10,6 +10,7 @@ const ACTION_WORDS: Record<string, string> = {
   'grant.active': 'granted',
   'grant.revoked': 'revoked',
   'grant.extended': 'extended',
+  'grant.failed': 'could not grant',
   'grant.revoking': 'is revoking',
 };
 
