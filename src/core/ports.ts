@@ -36,6 +36,12 @@ export interface Store {
   getRequest(id: string, options?: { forUpdate?: boolean }): Promise<AccessRequest | undefined>;
   updateRequest(id: string, patch: RequestPatch): Promise<void>;
   listRequests(filter: { requesterId?: string; statuses?: RequestStatus[] }): Promise<AccessRequest[]>;
+  /** The newest request by this person for this resource that a person (not Latch) approved after `since`. */
+  lastHumanApproval(filter: {
+    requesterId: string;
+    resourceId: string;
+    since: Date;
+  }): Promise<{ requestId: string; decidedBy: string; decidedAt: Date } | undefined>;
   /** How often someone asked for a resource between `since` and `until`, not counting `exceptId`, and when they last got it. */
   requestHistory(filter: {
     requesterId: string;

@@ -60,6 +60,26 @@ export class KyselyStore implements Store {
     return (await query.execute()).map(requestFromRow);
   }
 
+  async lastHumanApproval(filter: {
+    requesterId: string;
+    resourceId: string;
+    since: Date;
+  }): Promise<{ requestId: string; decidedBy: string; decidedAt: Date } | undefined> {
+    const row = await this.db
+      .selectFrom('access_request')
+      .select(['id', 'decided_by', 'decided_at'])
+      .where('requester_id', '=', filter.requesterId)
+      .where('resource_id', '=', filter.resourceId)
+      .where('status', '=', 'approved')
+      .where('decided_by', '!=', 'latch')
+      .where('decided_at', '>', filter.since)
+      .orderBy('decided_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!row?.decided_by || !row.decided_at) return undefined;
+    return { requestId: row.id, decidedBy: row.decided_by, decidedAt: new Date(row.decided_at) };
+  }
+
   async requestHistory(filter: {
     requesterId: string;
     resourceId: string;

@@ -63,7 +63,8 @@ describe('latch as a process', () => {
       dir = await mkdtemp(join(tmpdir(), 'latch-process-'));
       const policy = (await readFile(new URL('../support/fixtures/policy.yml', import.meta.url), 'utf8'))
         .replace('GROUP_READONLY', group)
-        .replace('warn_before: 15m', 'warn_before: 5s\ntiers:\n  low: { min_duration: 10s }');
+        .replace('warn_before: 15m', 'warn_before: 5s')
+        .replace('tiers:\n', 'tiers:\n  low: { min_duration: 10s }\n');
       await writeFile(join(dir, 'policy.yml'), policy);
       postgres = await createScratchPostgres();
       const port = await freePort();

@@ -5,7 +5,6 @@ import { normalizeId } from '../ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { durationChoices } from '../tiers.js';
-import { afterCommit } from './after-commit.js';
 import { type FileRequestResult, fileRequest } from './file-request.js';
 import { postAudit } from './post-audit.js';
 

@@ -25,8 +25,10 @@ export interface FileRequestResult {
   resource: Resource;
   /** Slack ids of the people asked to approve; empty when the tier auto-approves. */
   approverIds: string[];
-  /** Set when the tier auto-approved; provision it with `provisionGrants`. */
+  /** Set when the tier auto-approved or an approval was re-activated; provision it with `provisionGrants`. */
   grant?: Grant;
+  /** The earlier request whose still-valid approval this one re-activated. */
+  reactivationOf?: string;
 }
 
 /**
@@ -58,7 +60,17 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
   const requester = await deps.directory.person(input.requesterId);
   if (!requester.email) throw new LatchError('no_confirmed_email');
 
-  const firstStep = tier.steps[0];
+  const now = clock.now();
+  // Two expirations (DESIGN §1): while a human approval of the same access is valid, re-activate it.
+  const reusable =
+    tier.steps.length > 0 && tier.approvalValiditySeconds > 0
+      ? await store.lastHumanApproval({
+          requesterId: requester.slackUserId,
+          resourceId: resource.id,
+          since: new Date(now.getTime() - tier.approvalValiditySeconds * 1000),
+        })
+      : undefined;
+  const firstStep = reusable ? undefined : tier.steps[0];
   const approverIds = firstStep
     ? await resolveApprovers(deps, eligibleApprovers(policy, resource, requester, firstStep).refs)
     : [];
@@ -66,7 +78,6 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
     throw new LatchError('no_eligible_approver', { resourceId: resource.id });
   }
 
-  const now = clock.now();
   const request: AccessRequest = {
     id: deps.newId('request'),
     requesterId: requester.slackUserId,
@@ -97,7 +108,9 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
       actor: 'latch',
       action: 'request.approved',
       requestId: request.id,
-      detail: { auto: true, tier: tier.name },
+      detail: reusable
+        ? { reactivationOf: reusable.requestId, approvedBy: reusable.decidedBy, tier: tier.name }
+        : { auto: true, tier: tier.name },
     });
     return startGrant(tx, deps, request, now);
   });
@@ -121,5 +134,11 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
       }),
     );
   }
-  return { request, resource, approverIds, ...(grant ? { grant } : {}) };
+  return {
+    request,
+    resource,
+    approverIds,
+    ...(grant ? { grant } : {}),
+    ...(reusable ? { reactivationOf: reusable.requestId } : {}),
+  };
 }

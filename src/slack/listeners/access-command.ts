@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { searchCatalog } from '../../core/catalog.js';
-import { formatDuration } from '../../core/duration.js';
 import type { LatchDeps } from '../../core/ports.js';
 import { adminRevokeGrant } from '../../core/use-cases/admin-revoke-grant.js';
 import { cancelRequest } from '../../core/use-cases/cancel-request.js';
@@ -10,6 +9,7 @@ import { listMyAccess } from '../../core/use-cases/list-my-access.js';
 import { provisionGrants } from '../../core/use-cases/provision-grants.js';
 import { releaseGrant } from '../../core/use-cases/release-grant.js';
 import { extensionText } from '../blocks/extension-text.js';
+import { filedText } from '../blocks/filed-text.js';
 import { helpText, USAGE } from '../blocks/help.js';
 import { myAccessText, resourcesText } from '../blocks/my-access.js';
 import { requestModal } from '../blocks/request-modal.js';
@@ -48,14 +48,14 @@ export function handleAccessCommand(deps: LatchDeps) {
     await answerFor(deps.log, replyEphemeral(respond), async () => {
       switch (parsed.kind) {
         case 'request': {
-          const { request, grant, approverIds } = await fileRequest(deps, { requesterId: userId, ...parsed });
+          const filed = await fileRequest(deps, { requesterId: userId, ...parsed });
+          const { grant } = filed;
           if (grant) {
             void provisionGrants(deps, { onlyId: grant.id }).catch((err) =>
               deps.log.error({ err, grantId: grant.id }, 'provisioning failed'),
             );
-            return `Request \`${request.id}\` for \`${request.resourceId}\` (${formatDuration(request.durationSeconds)}) is approved automatically. You will get a DM when access is active.`;
           }
-          return `Request \`${request.id}\` for \`${request.resourceId}\` (${formatDuration(request.durationSeconds)}) is filed and waiting for ${approverIds.map((id) => `<@${id}>`).join(' or ')}.`;
+          return filedText(filed);
         }
         case 'extend':
           return extensionText(await extendGrant(deps, { requesterId: userId, ...parsed }));
