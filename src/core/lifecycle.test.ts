@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canMoveGrant, retryDelaySeconds } from './grant-lifecycle.js';
+import { canMoveGrant, retryDelaySeconds, shouldAlertRevocation } from './grant-lifecycle.js';
 import type { GrantStatus, RequestStatus } from './model.js';
 import { canMoveRequest, isFinalRequestStatus } from './request-lifecycle.js';
 
@@ -40,7 +40,18 @@ describe('grant lifecycle', () => {
   });
 
   it('backs off exponentially and caps the wait at five minutes', () => {
-    expect([1, 2, 3, 4].map(retryDelaySeconds)).toEqual([5, 10, 20, 40]);
+    expect([1, 2, 3, 4].map((n) => retryDelaySeconds(n))).toEqual([5, 10, 20, 40]);
     expect(retryDelaySeconds(30)).toBe(300);
+  });
+
+  it('spreads retries with jitter between half and the full delay', () => {
+    expect(retryDelaySeconds(4, 0.5)).toBe(20);
+    expect(retryDelaySeconds(4, 0)).toBe(20);
+    expect(retryDelaySeconds(4, 0.75)).toBe(30);
+  });
+
+  it('alerts on a failing revocation after the third failure, then about hourly', () => {
+    const alerted = Array.from({ length: 40 }, (_, i) => i + 1).filter(shouldAlertRevocation);
+    expect(alerted).toEqual([3, 15, 27, 39]);
   });
 });

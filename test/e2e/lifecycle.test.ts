@@ -7,6 +7,7 @@ import {
   buttonTexts,
   click,
   dmContaining,
+  eventually,
   fileRequest,
   typeCommand,
   visible,
@@ -41,20 +42,26 @@ describe('grants and requests over time', () => {
     expect(grant?.status).toBe('revoked');
   });
 
-  it('keeps retrying a revocation AWS refuses, alerting the admins, until it succeeds', async () => {
+  it('keeps retrying a revocation AWS refuses, alerting the admins after the third failure, until it succeeds', async () => {
     await fileRequest(world, alice.id, 'request readonly 1h reports');
     await dmContaining(world, alice.id, 'is active until');
-    // Both of the SDK's attempts (AWS_MAX_ATTEMPTS=2) fail in the first sweep.
-    world.aws.failNext('GetGroupMembershipId', { status: 500, type: 'InternalServerException', times: 2 });
+    // Three sweeps fail, each using both of the SDK's attempts (AWS_MAX_ATTEMPTS=2).
+    world.aws.failNext('GetGroupMembershipId', { status: 500, type: 'InternalServerException', times: 6 });
 
     world.clock.advanceSeconds(HOUR);
-    await world.latch.sweep();
-    const [stuck] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
-    expect(stuck?.status).toBe('revoking');
-    expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(true);
-    await dmContaining(world, PEOPLE.admin.id, 'Latch keeps retrying');
+    for (let sweep = 1; sweep <= 3; sweep += 1) {
+      await world.latch.sweep();
+      const [stuck] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
+      expect(stuck?.status).toBe('revoking');
+      expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(true);
+      const alerted = world.slack
+        .dmsTo(PEOPLE.admin.id)
+        .some((m) => visible(m).includes('Latch keeps retrying'));
+      expect(alerted).toBe(sweep === 3);
+      world.clock.advanceSeconds(60);
+    }
+    expect(world.slack.messagesIn('C0AUDIT').map(visible).join(' ')).toContain('keeps failing to revoke');
 
-    world.clock.advanceSeconds(60);
     await world.latch.sweep();
     expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(false);
     expect((await world.latch.deps.store.listGrants({ requesterId: alice.id }))[0]?.status).toBe('revoked');
@@ -92,7 +99,11 @@ describe('grants and requests over time', () => {
     await dmContaining(world, alice.id, 'is active until');
     world.clock.advanceSeconds(30 * 60);
     await fileRequest(world, alice.id, 'request readonly 1h second');
-    const [second, first] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
+    // Provisioning follows the answer; wait until both grants are active.
+    const [second, first] = await eventually(
+      () => world.latch.deps.store.listGrants({ requesterId: alice.id }),
+      (grants) => grants.length === 2 && grants.every((g) => g.status === 'active'),
+    );
     expect(second?.status).toBe('active');
 
     world.clock.advanceSeconds(31 * 60); // the first grant ends, the second has 29 minutes left

@@ -50,7 +50,9 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
       'provisioning attempt failed',
     );
     if (!retriable || grant.attempts >= MAX_PROVISION_ATTEMPTS) return fail(deps, grant, reason);
-    const nextAttemptAt = new Date(clock.now().getTime() + retryDelaySeconds(grant.attempts) * 1000);
+    const nextAttemptAt = new Date(
+      clock.now().getTime() + retryDelaySeconds(grant.attempts, 0.5 + Math.random() / 2) * 1000,
+    );
     await store.updateGrant(grant.id, { nextAttemptAt, lastError: reason });
     return undefined;
   }

@@ -1,15 +1,10 @@
 import { findResource } from '../catalog.js';
-import { retryDelaySeconds } from '../grant-lifecycle.js';
+import { retryDelaySeconds, shouldAlertRevocation } from '../grant-lifecycle.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
 import { postAudit } from './post-audit.js';
 import { CLAIM_LEASE_SECONDS } from './provision-grants.js';
-
-/** Admins hear about a stuck revocation on these attempts, then on every tenth. */
-function shouldAlert(attempts: number): boolean {
-  return attempts === 1 || attempts === 3 || attempts % 10 === 0;
-}
 
 /**
  * Moves expired grants to `revoking` and removes their access in AWS. A revocation is never
@@ -57,18 +52,31 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefin
     if (overlapping === 0 && grant.principalId) await deps.provisioner.revoke(resource, grant.principalId);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const nextAttemptAt = new Date(clock.now().getTime() + retryDelaySeconds(grant.attempts) * 1000);
+    const nextAttemptAt = new Date(
+      clock.now().getTime() + retryDelaySeconds(grant.attempts, 0.5 + Math.random() / 2) * 1000,
+    );
     await store.updateGrant(grant.id, { nextAttemptAt, lastError: reason });
     log.error(
       { err: error, grantId: grant.id, attempts: grant.attempts },
       'revocation attempt failed; will retry',
     );
-    if (shouldAlert(grant.attempts)) {
+    if (shouldAlertRevocation(grant.attempts)) {
       await afterCommit(log, 'alert admins stuck revocation', () =>
         deps.notifier.alertAdmins(
           `Revoking grant ${grant.id} (${grant.resourceId} for <@${grant.requesterId}>) failed ${grant.attempts} time(s): ${reason}. Latch keeps retrying.`,
         ),
       );
+      if (resource) {
+        await postAudit(deps, {
+          action: 'grant.revoke_failing',
+          actor: 'latch',
+          resource,
+          requesterId: grant.requesterId,
+          requestId: grant.requestId,
+          grantId: grant.id,
+          text: `${grant.attempts} failed attempts: ${reason}`,
+        });
+      }
     }
     return undefined;
   }

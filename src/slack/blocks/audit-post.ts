@@ -11,6 +11,7 @@ const ACTION_WORDS: Record<string, string> = {
   'grant.revoked': 'revoked',
   'grant.extended': 'extended',
   'grant.failed': 'could not grant',
+  'grant.revoke_failing': 'keeps failing to revoke',
   'grant.revoking': 'is revoking',
 };
 

@@ -50,8 +50,9 @@ export function handleAccessCommand(deps: LatchDeps) {
         case 'request': {
           const filed = await fileRequest(deps, { requesterId: userId, ...parsed });
           const { grant } = filed;
+          // Provision before answering so the answer and the DMs agree; failures are retried or reported inside.
           if (grant) {
-            void provisionGrants(deps, { onlyId: grant.id }).catch((err) =>
+            await provisionGrants(deps, { onlyId: grant.id }).catch((err) =>
               deps.log.error({ err, grantId: grant.id }, 'provisioning failed'),
             );
           }
