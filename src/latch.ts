@@ -25,6 +25,8 @@ export interface LatchOverrides {
   slackClientOptions?: WebClientOptions;
   /** A PostgreSQL schema of its own (tests). */
   databaseSchema?: string;
+  /** A database another Latch in this process already opened (a second replica on the embedded one); not closed by stop. */
+  database?: LatchDatabase;
 }
 
 export interface Latch {
@@ -46,11 +48,13 @@ export async function createLatch(
   overrides: LatchOverrides = {},
 ): Promise<Latch> {
   const { policy } = loaded;
-  const database = connectDatabase({
-    ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : {}),
-    dataDir: env.dataDir,
-    ...(overrides.databaseSchema ? { schema: overrides.databaseSchema } : {}),
-  });
+  const database =
+    overrides.database ??
+    connectDatabase({
+      ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : {}),
+      dataDir: env.dataDir,
+      ...(overrides.databaseSchema ? { schema: overrides.databaseSchema } : {}),
+    });
   const store = new KyselyStore(database.db);
   let ready = false;
 
@@ -121,7 +125,7 @@ export async function createLatch(
       await scheduler?.stop();
       if (started) await app.stop();
       destroyAwsClients(awsClients);
-      await database.db.destroy();
+      if (!overrides.database) await database.db.destroy();
     },
   };
 }

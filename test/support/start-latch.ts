@@ -29,6 +29,8 @@ export interface LatchWorld {
   env: Env;
   /** Stops this Latch and starts a new one on the same database, as a crash or deploy would. */
   restart(): Promise<Latch>;
+  /** Starts a second Latch on its own port and the same database (its own pool on PostgreSQL); the caller stops it. */
+  startReplica(): Promise<Latch>;
   clock: TestClock;
   slack: FakeSlackServer;
   aws: FakeAwsServer;
@@ -99,11 +101,14 @@ export async function startLatchWorld(options: { mode?: 'http' | 'socket' } = {}
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
   const clock = new TestClock();
-  const boot = async () => {
-    const latch = await createLatch(env, parsePolicy(parse(policyText)), createLogger(env.logLevel), {
+  const boot = async (replicaOf?: Latch) => {
+    const replicaEnv = replicaOf ? { ...env, port: await freePort() } : env;
+    const latch = await createLatch(replicaEnv, parsePolicy(parse(policyText)), createLogger(env.logLevel), {
       clock,
       slackClientOptions: { retryConfig: { retries: 0 } },
       ...(db.schema ? { databaseSchema: db.schema } : {}),
+      // PGlite is one embedded database per process: a replica shares it; PostgreSQL replicas connect anew.
+      ...(replicaOf && !db.databaseUrl ? { database: replicaOf.database } : {}),
     });
     await latch.start();
     return latch;
@@ -112,6 +117,7 @@ export async function startLatchWorld(options: { mode?: 'http' | 'socket' } = {}
   const world: LatchWorld = {
     latch: await boot(),
     env,
+    startReplica: () => boot(world.latch),
     async restart() {
       await world.latch.stop();
       world.latch = await boot();
