@@ -157,6 +157,8 @@ export function parsePolicy(raw: unknown): LoadedPolicy {
       ...(file.audit_channel ? { auditChannel: file.audit_channel } : {}),
       ...(file.allowed_email_domains ? { allowedEmailDomains: file.allowed_email_domains } : {}),
       requestTtlSeconds: file.request_ttl ?? 86_400,
+      remindAfterSeconds: file.remind_after ?? 3600,
+      escalateAfterSeconds: file.escalate_after ?? 4 * 3600,
       tiers,
       approvers: {
         managers: file.approvers.managers,

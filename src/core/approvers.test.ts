@@ -7,6 +7,8 @@ import { DEFAULT_TIERS } from './tiers.js';
 const policy: Policy = {
   admins: ['admin@example.com'],
   requestTtlSeconds: 86_400,
+  remindAfterSeconds: 3600,
+  escalateAfterSeconds: 14_400,
   tiers: {
     medium: {
       name: 'medium',
@@ -74,6 +76,13 @@ describe('eligibleApprovers', () => {
       { slackUserId: 'U0CTO', email: 'cto@example.com' },
     ]);
     expect(got.refs).toEqual(['alice@example.com']);
+  });
+
+  it('adds the fallback to the named approvers once the request escalated', () => {
+    expect(eligibleApprovers(policy, resource, alice, manager, [], { escalated: true })).toEqual({
+      refs: ['bob@example.com', 'admin@example.com'],
+      usedFallback: true,
+    });
   });
 
   it('finds nobody when the only fallback is the requester', () => {

@@ -41,11 +41,12 @@ export function eligibleApprovers(
   requester: Pick<Person, 'slackUserId' | 'email'>,
   step: ApprovalStep,
   excluded: ReadonlyArray<Pick<Person, 'slackUserId' | 'email'>> = [],
+  options: { escalated?: boolean } = {},
 ): StepApprovers {
   const barred = [requester, ...excluded];
   const allowed = (ref: string) => !barred.some((person) => isPerson(ref, person));
   const named = unique(namedApprovers(policy, resource, requester, step).filter(allowed));
-  if (named.length >= step.count) return { refs: named, usedFallback: false };
+  if (named.length >= step.count && !options.escalated) return { refs: named, usedFallback: false };
   const fallback = unique([...named, ...policy.approvers.fallback.filter(allowed)]);
   return { refs: fallback.length >= step.count ? fallback : [], usedFallback: true };
 }

@@ -24,7 +24,9 @@ export function authorizeDecision(input: {
     return { ok: false, reason: 'self_approval' };
   }
   const requester = { slackUserId: request.requesterId, email: request.requesterEmail };
-  const { refs } = eligibleApprovers(policy, resource, requester, step, priorApprovers);
+  const { refs } = eligibleApprovers(policy, resource, requester, step, priorApprovers, {
+    escalated: request.escalatedAt !== undefined,
+  });
   if (!refs.some((ref) => isPerson(ref, clicker))) return { ok: false, reason: 'not_an_approver' };
   const decidedThisStep = approvals.some(
     (approval) => approval.step === request.currentStep && approval.approverId === clicker.slackUserId,

@@ -58,6 +58,8 @@ export interface AccessRequest {
   expiresAt: Date;
   decidedAt?: Date;
   decidedBy?: string;
+  /** Set once the request went to the fallback approvers as well (escalate_after). */
+  escalatedAt?: Date;
 }
 
 export type Decision = 'approve' | 'deny';
@@ -121,6 +123,10 @@ export interface Policy {
   auditChannel?: string;
   allowedEmailDomains?: string[];
   requestTtlSeconds: number;
+  /** A pending request reminds its current approvers after this long. */
+  remindAfterSeconds: number;
+  /** …and also goes to the fallback approvers after this long. */
+  escalateAfterSeconds: number;
   tiers: Record<string, Tier>;
   approvers: {
     managers: Record<string, string>;

@@ -72,6 +72,10 @@ export interface Store {
   /** Marks due warnings as sent and returns them: at most once per grant. */
   claimGrantsToWarn(now: Date, limit: number): Promise<Grant[]>;
   claimStaleRequests(now: Date, limit: number): Promise<AccessRequest[]>;
+  /** Pending requests filed at or before `filedBy` not yet reminded; marks them reminded at `now`. */
+  claimRequestsToRemind(now: Date, filedBy: Date, limit: number): Promise<AccessRequest[]>;
+  /** Pending requests filed at or before `filedBy` not yet escalated; marks them escalated at `now`. */
+  claimRequestsToEscalate(now: Date, filedBy: Date, limit: number): Promise<AccessRequest[]>;
 
   appendAudit(event: AuditEvent): Promise<void>;
   listAudit(filter: { requestId?: string; grantId?: string }): Promise<AuditEvent[]>;
@@ -134,6 +138,12 @@ export type RequesterNotice =
   | { kind: 'request_filed'; request: AccessRequest; resource: Resource; approvers: string[] }
   | { kind: 'request_denied'; request: AccessRequest; resource: Resource; by: string; reason?: string }
   | { kind: 'request_expired'; request: AccessRequest; resource: Resource }
+  | {
+      kind: 'request_reminded' | 'request_escalated';
+      request: AccessRequest;
+      resource: Resource;
+      approvers: string[];
+    }
   | { kind: 'request_approved'; request: AccessRequest; resource: Resource; by?: string }
   | { kind: 'grant_active'; grant: Grant; resource: Resource }
   | { kind: 'grant_failed'; grant: Grant; resource: Resource; reason: string }

@@ -267,6 +267,40 @@ export class KyselyStore implements Store {
     return rows.map(requestFromRow);
   }
 
+  async claimRequestsToRemind(now: Date, filedBy: Date, limit: number): Promise<AccessRequest[]> {
+    return this.claimPending('reminded_at', now, filedBy, limit);
+  }
+
+  async claimRequestsToEscalate(now: Date, filedBy: Date, limit: number): Promise<AccessRequest[]> {
+    return this.claimPending('escalated_at', now, filedBy, limit);
+  }
+
+  /** Marks due pending requests (at most once each, by `column`) and returns them; SKIP LOCKED as for grants. */
+  private async claimPending(
+    column: 'reminded_at' | 'escalated_at',
+    now: Date,
+    filedBy: Date,
+    limit: number,
+  ): Promise<AccessRequest[]> {
+    const due = this.db
+      .selectFrom('access_request')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where(column, 'is', null)
+      .where('created_at', '<=', filedBy)
+      .where('expires_at', '>', now)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked();
+    const rows = await this.db
+      .updateTable('access_request')
+      .set({ [column]: now })
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+    return rows.map(requestFromRow);
+  }
+
   async appendAudit(event: AuditEvent): Promise<void> {
     await this.db
       .insertInto('audit_event')

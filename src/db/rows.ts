@@ -39,6 +39,7 @@ export function requestFromRow(row: Selectable<AccessRequestTable>): AccessReque
     expiresAt: new Date(row.expires_at),
     decidedAt: date(row.decided_at),
     decidedBy: row.decided_by ?? undefined,
+    escalatedAt: date(row.escalated_at),
   });
 }
 

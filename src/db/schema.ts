@@ -39,6 +39,8 @@ export interface AccessRequestTable {
   expires_at: Timestamp;
   decided_at: Timestamp | null;
   decided_by: string | null;
+  reminded_at: Timestamp | null;
+  escalated_at: Timestamp | null;
 }
 
 export interface ApprovalTable {

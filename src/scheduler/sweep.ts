@@ -1,11 +1,13 @@
 import type { LatchDeps } from '../core/ports.js';
 import { expireStaleRequests } from '../core/use-cases/expire-stale-requests.js';
 import { provisionGrants } from '../core/use-cases/provision-grants.js';
+import { remindPendingRequests } from '../core/use-cases/remind-pending-requests.js';
 import { revokeGrants } from '../core/use-cases/revoke-grants.js';
 import { warnBeforeExpiry } from '../core/use-cases/warn-before-expiry.js';
 
 const JOBS = [
   ['expire stale requests', expireStaleRequests],
+  ['remind and escalate pending requests', remindPendingRequests],
   ['provision grants', provisionGrants],
   ['warn before expiry', warnBeforeExpiry],
   ['revoke grants', revokeGrants],

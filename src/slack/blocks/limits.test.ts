@@ -117,6 +117,8 @@ const notices: RequesterNotice[] = [
   { kind: 'request_approved', request, resource, by: 'U0BOB' },
   { kind: 'request_denied', request, resource, by: 'U0BOB', reason: huge },
   { kind: 'request_expired', request, resource },
+  { kind: 'request_reminded', request, resource, approvers: Array(50).fill('U0BOB') },
+  { kind: 'request_escalated', request, resource, approvers: Array(50).fill('U0BOB') },
   { kind: 'grant_active', grant, resource },
   { kind: 'grant_failed', grant, resource, reason: huge },
   { kind: 'grant_expiring', grant, resource },

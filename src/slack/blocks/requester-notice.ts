@@ -43,6 +43,10 @@ function noticeText(notice: RequesterNotice, what: string): string {
       return `Your request \`${notice.request.id}\` for ${what} was approved${notice.by ? ` by ${mention(notice.by)}` : ''}. Setting up your access now.`;
     case 'request_denied':
       return `Your request \`${notice.request.id}\` for ${what} was denied by ${notice.by === 'latch' ? 'Latch' : mention(notice.by)}${notice.reason ? `: “${userText(notice.reason, 1000)}”` : ''}. Nothing was granted.`;
+    case 'request_reminded':
+      return `Your request \`${notice.request.id}\` for ${what} is still waiting; Latch reminded ${notice.approvers.map(mention).join(' and ') || 'its approvers'}.`;
+    case 'request_escalated':
+      return `Your request \`${notice.request.id}\` for ${what} has waited long, so Latch also asked ${notice.approvers.map(mention).join(' and ') || 'the fallback approvers'}.`;
     case 'request_expired':
       return `Your request \`${notice.request.id}\` for ${what} expired: nobody decided in time. Nothing was granted.`;
     case 'grant_active':
