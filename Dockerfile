@@ -13,6 +13,7 @@ ENV NODE_ENV=production DATA_DIR=/data PORT=3000
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY bin ./bin
 COPY package.json manifest.yml latch.policy.example.yml ./
 RUN mkdir -p /data && chown node:node /data
 USER node

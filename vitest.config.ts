@@ -7,6 +7,11 @@ export default defineConfig({
       { extends: true, test: { name: 'db', include: ['test/db/**/*.test.ts'] } },
       { extends: true, test: { name: 'aws', include: ['test/aws/**/*.test.ts'] } },
       { extends: true, test: { name: 'support', include: ['test/support/**/*.test.ts'] } },
+      { extends: true, test: { name: 'manifest', include: ['test/manifest/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'cli', include: ['test/cli/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 },
+      },
       {
         extends: true,
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 },
