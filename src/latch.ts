@@ -125,7 +125,7 @@ export async function createLatch(
       await scheduler?.stop();
       if (started) await app.stop();
       destroyAwsClients(awsClients);
-      if (!overrides.database) await database.db.destroy();
+      if (!overrides.database) await database.close();
     },
   };
 }

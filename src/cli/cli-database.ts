@@ -37,7 +37,7 @@ export async function openForReading(env: Record<string, string | undefined>): P
   const options = databaseOptions(env);
   if (options.databaseUrl) {
     const database = connectDatabase(options);
-    return { database, where: 'PostgreSQL', close: () => database.db.destroy() };
+    return { database, where: 'PostgreSQL', close: () => database.close() };
   }
   const dataDir = resolve(options.dataDir);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
@@ -52,7 +52,7 @@ export async function openForReading(env: Record<string, string | undefined>): P
     database,
     where: dataDir,
     async close() {
-      await database.db.destroy();
+      await database.close();
       await rm(copy, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -19,6 +19,13 @@ export interface LatchDatabase {
   db: Kysely<Database>;
   kind: 'postgres' | 'pglite';
   schema?: string;
+  /** Closes the connections and, for the embedded database, releases its directory. */
+  close(): Promise<void>;
+}
+
+/** Another live process holds the embedded database's directory. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
 }
 
 /** PostgresDialect over a pg Pool for DATABASE_URL, else the embedded PGlite under DATA_DIR. */
@@ -31,14 +38,68 @@ export function connectDatabase(options: DatabaseOptions): LatchDatabase {
     });
     // An idle client losing its server (a restart) must not crash the process; the pool reconnects.
     pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      db,
       kind: 'postgres',
       ...(options.schema ? { schema: options.schema } : {}),
+      close: () => db.destroy(),
     };
   }
   const dataDir = options.dataDir ?? './data';
-  if (!dataDir.startsWith('memory://')) mkdirSync(resolve(dataDir), { recursive: true });
-  const pglite = new PGlite(dataDir.startsWith('memory://') ? undefined : resolve(dataDir));
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), kind: 'pglite' };
+  if (dataDir.startsWith('memory://')) {
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(new PGlite()) });
+    return { db, kind: 'pglite', close: () => db.destroy() };
+  }
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const release = lockDataDir(dir);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(dir)) });
+  return {
+    db,
+    kind: 'pglite',
+    async close() {
+      await db.destroy();
+      release();
+    },
+  };
+}
+
+/**
+ * PGlite keeps the database in this process's memory and writes it back whole, so a second
+ * process on the same directory would lose the first one's writes: refuse it while the holder
+ * lives. The lock sits beside the directory, so a copy of the directory carries none.
+ */
+function lockDataDir(dir: string): () => void {
+  const lockPath = `${dir}.lock`;
+  const holder = readHolder(lockPath);
+  if (holder !== undefined && holder !== process.pid && isAlive(holder)) {
+    throw new DataDirInUseError(
+      `DATA_DIR: ${dir} is in use by another Latch (pid ${holder}); stop it, or use DATABASE_URL to run several`,
+    );
+  }
+  writeFileSync(lockPath, String(process.pid));
+  const release = () => {
+    if (readHolder(lockPath) === process.pid) unlinkSync(lockPath);
+  };
+  process.once('exit', release);
+  return release;
+}
+
+function readHolder(lockPath: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(lockPath, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

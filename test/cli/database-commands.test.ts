@@ -100,7 +100,7 @@ describe('latch migrate, grants and audit export', () => {
         action: 'grant.revoked',
         grantId: 'G1',
       });
-      await database.db.destroy();
+      await database.close();
     });
 
     it('exports CSV that a CSV reader turns back into the same values', async () => {

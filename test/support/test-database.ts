@@ -33,7 +33,7 @@ export async function createTestDatabase(
     async destroy() {
       if (database.schema)
         await sql`drop schema if exists ${sql.id(database.schema)} cascade`.execute(database.db);
-      await database.db.destroy();
+      await database.close();
     },
   };
 }

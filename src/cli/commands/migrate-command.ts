@@ -18,7 +18,7 @@ exit codes: 0 migrated or already up to date, 1 the database refused or is unrea
       io.out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
       return EXIT_OK;
     } finally {
-      await database.db.destroy();
+      await database.close();
     }
   },
 };

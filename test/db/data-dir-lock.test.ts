@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectDatabase, DataDirInUseError } from '../../src/db/connect.js';
+
+describe('the embedded database directory', () => {
+  let root: string;
+  let dataDir: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'latch-lock-'));
+    dataDir = join(root, 'data');
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('refuses a second process while the first lives, and takes over once it is gone', async () => {
+    // Another process (a stand-in for a running Latch) holds the directory.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    await writeFile(`${dataDir}.lock`, String(other.pid));
+
+    expect(() => connectDatabase({ dataDir })).toThrow(DataDirInUseError);
+    expect(() => connectDatabase({ dataDir })).toThrow(
+      /in use by another Latch \(pid \d+\); stop it, or use DATABASE_URL/,
+    );
+
+    other.kill('SIGKILL');
+    await new Promise((resolve) => other.once('exit', resolve));
+    const database = connectDatabase({ dataDir });
+    await database.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+    expect(existsSync(`${dataDir}.lock`)).toBe(true);
+    await database.close();
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+  });
+});
