@@ -11,6 +11,7 @@ import { connectDatabase, type LatchDatabase } from './db/connect.js';
 import { KyselyStore } from './db/kysely-store.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { PinoLogger } from './log.js';
+import { createMetrics } from './metrics.js';
 import { type Scheduler, startScheduler } from './scheduler/start-scheduler.js';
 import { sweep } from './scheduler/sweep.js';
 import { boltLogger } from './slack/bolt-logger.js';
@@ -56,6 +57,8 @@ export async function createLatch(
       ...(overrides.databaseSchema ? { schema: overrides.databaseSchema } : {}),
     });
   const store = new KyselyStore(database.db);
+  const clock = overrides.clock ?? systemClock;
+  const metrics = createMetrics(store, clock);
   let ready = false;
 
   const clientOptions: WebClientOptions = { ...overrides.slackClientOptions, slackApiUrl: env.slackApiUrl };
@@ -65,7 +68,7 @@ export async function createLatch(
       ? { appToken: env.slackAppToken, socketMode: true }
       : { signingSecret: env.slackSigningSecret ?? '' }),
     clientOptions,
-    customRoutes: healthRoutes({ pingDatabase: () => store.ping(), isReady: () => ready }),
+    customRoutes: healthRoutes({ pingDatabase: () => store.ping(), isReady: () => ready, metrics }),
     // Bolt gives installerOptions.clientOptions to its SocketModeClient (apps.connections.open). A copy, as
     // that client writes its own retryConfig into the object, which Bolt also copies into listeners' clients.
     ...(env.slackAppToken
@@ -87,7 +90,7 @@ export async function createLatch(
       admins: policy.admins,
       log: coreLog,
     }),
-    clock: overrides.clock ?? systemClock,
+    clock,
     log: coreLog,
     policy,
     newId: (kind) => shortId(kind, randomBytes),
@@ -100,14 +103,18 @@ export async function createLatch(
   return {
     deps,
     database,
-    sweep: () => sweep(deps),
+    sweep: () => sweep(deps, metrics.observeJob),
     async start() {
       const applied = await migrateToLatest(database);
       if (applied.length) log.info({ migrations: applied }, 'database migrated');
       await store.syncResources(policy.resources);
       await app.start(env.port);
       started = true;
-      scheduler = startScheduler(env.sweepCron, () => sweep(deps), log.child({ subsystem: 'scheduler' }));
+      scheduler = startScheduler(
+        env.sweepCron,
+        () => sweep(deps, metrics.observeJob),
+        log.child({ subsystem: 'scheduler' }),
+      );
       ready = true;
       log.info(
         { port: env.port, mode: env.slackAppToken ? 'socket' : 'http', database: database.kind },

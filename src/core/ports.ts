@@ -90,6 +90,12 @@ export interface Store {
   upsertPerson(person: Person & { identityCenterUserId?: string }): Promise<void>;
   syncResources(resources: readonly Resource[]): Promise<void>;
   ping(): Promise<void>;
+  /** Counts for monitoring: requests and grants by status, and how far the most overdue revocation is past its expiry. */
+  statusCounts(now: Date): Promise<{
+    requests: Record<string, number>;
+    grants: Record<string, number>;
+    revocationLagSeconds: number;
+  }>;
 }
 
 /** Who someone is in Slack. Emails come back only when Slack confirms them. */

@@ -414,6 +414,39 @@ export class KyselyStore implements Store {
     }
   }
 
+  async statusCounts(now: Date): Promise<{
+    requests: Record<string, number>;
+    grants: Record<string, number>;
+    revocationLagSeconds: number;
+  }> {
+    const [requests, grants, overdue] = await Promise.all([
+      this.db
+        .selectFrom('access_request')
+        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+        .groupBy('status')
+        .execute(),
+      this.db
+        .selectFrom('access_grant')
+        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+        .groupBy('status')
+        .execute(),
+      this.db
+        .selectFrom('access_grant')
+        .select((eb) => eb.fn.min('expires_at').as('oldest'))
+        .where('status', 'in', ['active', 'revoking'])
+        .where('expires_at', '<=', now)
+        .executeTakeFirst(),
+    ]);
+    const byStatus = (rows: Array<{ status: string; n: string }>) =>
+      Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    const oldest = overdue?.oldest ? new Date(overdue.oldest).getTime() : now.getTime();
+    return {
+      requests: byStatus(requests),
+      grants: byStatus(grants),
+      revocationLagSeconds: (now.getTime() - oldest) / 1000,
+    };
+  }
+
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
   }

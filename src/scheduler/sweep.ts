@@ -17,12 +17,19 @@ const JOBS = [
  * One pass over all due work, found in the database (the scheduler keeps no state).
  * A failing job is logged and the others still run: one failure never stops the sweep.
  */
-export async function sweep(deps: LatchDeps): Promise<void> {
+export async function sweep(
+  deps: LatchDeps,
+  observe: (job: string, seconds: number, failed: boolean) => void = () => {},
+): Promise<void> {
   for (const [name, job] of JOBS) {
+    const started = performance.now();
+    let failed = false;
     try {
       await job(deps);
     } catch (error) {
+      failed = true;
       deps.log.error({ err: error, job: name }, 'sweep job failed');
     }
+    observe(name, (performance.now() - started) / 1000, failed);
   }
 }

@@ -149,4 +149,32 @@ describe('grants and requests over time', () => {
     expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
     expect((await fetch(`${world.botUrl}/readyz`)).status).toBe(200);
   });
+
+  it('serves Prometheus metrics named latch_, counted from the database', async () => {
+    await fileRequest(world, alice.id, 'request readonly 1h reports');
+    await dmContaining(world, alice.id, 'is active until');
+    await fileRequest(world, alice.id, 'request oncall 1h pager');
+    world.clock.advanceSeconds(HOUR + 30);
+
+    const response = await fetch(`${world.botUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toContain('latch_requests{status="pending"} 1');
+    expect(text).toContain('latch_requests{status="approved"} 1');
+    expect(text).toContain('latch_grants{status="active"} 1');
+    // The grant is 30 s past its end and the sweep has not run: the lag shows it.
+    expect(text).toContain('latch_revocation_lag_seconds 30');
+    await world.latch.sweep();
+    const after = await (await fetch(`${world.botUrl}/metrics`)).text();
+    expect(after).toContain('latch_revocation_lag_seconds 0');
+    expect(after).toContain('latch_grants{status="revoked"} 1');
+    expect(after).toMatch(/latch_sweep_job_duration_seconds_count\{job="revoke grants"\} [1-9]/);
+    expect(
+      after
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .every((l) => l.startsWith('latch_')),
+    ).toBe(true);
+  });
 });

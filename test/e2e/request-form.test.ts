@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { approvalCard, dmContaining, fileRequest, visible } from '../support/e2e-steps.js';
-import { signSlackRequest } from '../support/sign-slack-request.js';
-import { type LatchWorld, PEOPLE, SIGNING_SECRET, startLatchWorld } from '../support/start-latch.js';
+import { approvalCard, dmContaining, fileRequest, sendInteraction, visible } from '../support/e2e-steps.js';
+import { type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
 
 const { alice, bob } = PEOPLE;
 
@@ -15,19 +14,13 @@ async function searchResources(
     type: 'block_suggestion',
     user: { id: alice.id, name: 'alice', team_id: world.slack.teamId },
     team: { id: world.slack.teamId, domain: 'fake' },
-    api_app_id: 'A0FAKE',
-    token: 'fakeVerificationToken',
     container: { type: 'view', view_id: viewId },
     view: { id: viewId, type: 'modal', callback_id: 'latch_request_modal' },
     block_id: 'latch_resource',
     action_id: 'latch_resource_input',
     value: query,
   };
-  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const result = await world.user.raw(body, {
-    'content-type': 'application/x-www-form-urlencoded',
-    ...signSlackRequest(SIGNING_SECRET, body),
-  });
+  const result = await sendInteraction(world, payload);
   expect(result.status).toBe(200);
   return result.body.options;
 }
@@ -42,8 +35,6 @@ async function chooseResource(
     type: 'block_actions',
     user: { id: alice.id, name: 'alice', team_id: world.slack.teamId },
     team: { id: world.slack.teamId, domain: 'fake' },
-    api_app_id: 'A0FAKE',
-    token: 'fakeVerificationToken',
     trigger_id: world.slack.newTriggerId(),
     container: { type: 'view', view_id: view.id },
     view: { ...view, state: { values: {} } },
@@ -57,11 +48,7 @@ async function chooseResource(
       },
     ],
   };
-  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const result = await world.user.raw(body, {
-    'content-type': 'application/x-www-form-urlencoded',
-    ...signSlackRequest(SIGNING_SECRET, body),
-  });
+  const result = await sendInteraction(world, payload);
   expect(result.status).toBe(200);
 }
 

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import type { AuditEvent } from '../../src/core/model.js';
 import type { StoredMessage } from './fake-slack-server.js';
-import type { LatchWorld } from './start-latch.js';
+import { type HttpResult, signSlackRequest } from './sign-slack-request.js';
+import { type LatchWorld, SIGNING_SECRET } from './start-latch.js';
 
 /** Everything visible in a message: its fallback text and its blocks. */
 export function visible(message: StoredMessage | undefined): string {
@@ -109,4 +110,16 @@ export async function auditActions(
   filter: { requestId?: string; grantId?: string },
 ): Promise<string[]> {
   return (await world.latch.deps.store.listAudit(filter)).map((event: AuditEvent) => event.action);
+}
+
+/** Posts an interaction payload (block_actions, block_suggestion …) to the bot, signed as Slack signs it. */
+export async function sendInteraction(
+  world: LatchWorld,
+  payload: Record<string, unknown>,
+): Promise<HttpResult> {
+  const body = `payload=${encodeURIComponent(JSON.stringify({ api_app_id: 'A0FAKE', token: 'fakeVerificationToken', ...payload }))}`;
+  return world.user.raw(body, {
+    'content-type': 'application/x-www-form-urlencoded',
+    ...signSlackRequest(SIGNING_SECRET, body),
+  });
 }

@@ -2,13 +2,8 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import { formatDuration } from '../../core/duration.js';
 import type { AccessRequest, Grant } from '../../core/model.js';
 import type { HomeData } from '../../core/use-cases/home-data.js';
-import {
-  APPROVE_ACTION,
-  CANCEL_ACTION,
-  DENY_ACTION,
-  HOME_MORE_ACTION,
-  RELEASE_ACTION,
-} from '../action-ids.js';
+import { CANCEL_ACTION, HOME_MORE_ACTION, RELEASE_ACTION } from '../action-ids.js';
+import { decisionButtons } from './decision-buttons.js';
 import { escapeMrkdwn, MAX_VIEW_BLOCKS, mention, slackTime, userText } from './mrkdwn.js';
 
 /** Rows per section before "Show more"; `expanded` lifts it, still inside Slack's 100-block cap. */
@@ -126,29 +121,7 @@ function requestRow(request: AccessRequest, actionId: string, label: string): Kn
 
 function decideRow(request: AccessRequest): KnownBlock[] {
   const ask = `${mention(request.requesterId)} asks for *${escapeMrkdwn(request.resourceId)}* for ${formatDuration(request.durationSeconds)} · \`${request.id}\`\n> ${userText(request.justification, 500)}`;
-  return [
-    text(ask),
-    {
-      type: 'actions',
-      block_id: `home-decide:${request.id}`,
-      elements: [
-        {
-          type: 'button',
-          action_id: APPROVE_ACTION,
-          text: { type: 'plain_text', text: 'Approve' },
-          style: 'primary',
-          value: request.id,
-        },
-        {
-          type: 'button',
-          action_id: DENY_ACTION,
-          text: { type: 'plain_text', text: 'Deny' },
-          style: 'danger',
-          value: request.id,
-        },
-      ],
-    },
-  ];
+  return [text(ask), decisionButtons(request.id, `home-decide:${request.id}`)];
 }
 
 function stuckRow(grant: Grant): KnownBlock {

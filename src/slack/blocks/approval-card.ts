@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../core/duration.js';
 import type { ApprovalCardData } from '../../core/ports.js';
-import { APPROVE_ACTION, DENY_ACTION } from '../action-ids.js';
+import { decisionButtons } from './decision-buttons.js';
 import { describeResource } from './describe.js';
 import { MAX_SECTION_TEXT, mention, slackTime, userText } from './mrkdwn.js';
 
@@ -44,26 +44,7 @@ export function approvalCard(card: ApprovalCardData): SlackMessage {
   if (card.outcome) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: outcomeText(card) } });
   } else {
-    blocks.push({
-      type: 'actions',
-      block_id: `decide:${request.id}`,
-      elements: [
-        {
-          type: 'button',
-          action_id: APPROVE_ACTION,
-          text: { type: 'plain_text', text: 'Approve' },
-          style: 'primary',
-          value: request.id,
-        },
-        {
-          type: 'button',
-          action_id: DENY_ACTION,
-          text: { type: 'plain_text', text: 'Deny' },
-          style: 'danger',
-          value: request.id,
-        },
-      ],
-    });
+    blocks.push(decisionButtons(request.id, `decide:${request.id}`));
   }
   const state = card.outcome
     ? ` (${card.outcome.status === 'pending' ? 'step done' : card.outcome.status})`
