@@ -16,6 +16,7 @@ import { type Scheduler, startScheduler } from './scheduler/start-scheduler.js';
 import { sweep } from './scheduler/sweep.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { healthRoutes } from './slack/health-routes.js';
+import { InFlight } from './slack/in-flight.js';
 import { registerListeners } from './slack/register-listeners.js';
 import { SlackDirectory } from './slack/slack-directory.js';
 import { SlackNotifier } from './slack/slack-notifier.js';
@@ -40,6 +41,9 @@ export interface Latch {
 }
 
 const systemClock: Clock = { now: () => new Date() };
+
+/** How long a stop waits for work in flight; Kubernetes' default grace period is 30 s. */
+const STOP_DEADLINE_MS = 20_000;
 
 /** The composition root: the only place that knows every concrete adapter. */
 export async function createLatch(
@@ -95,6 +99,8 @@ export async function createLatch(
     policy,
     newId: (kind) => shortId(kind, randomBytes),
   };
+  const inFlight = new InFlight();
+  app.use(inFlight.middleware);
   registerListeners(app, deps);
 
   let scheduler: Scheduler | undefined;
@@ -125,12 +131,19 @@ export async function createLatch(
         (error) => log.warn({ err: error }, 'cannot reach AWS STS; provisioning will fail until it can'),
       );
     },
+    /** Stops taking work, lets listeners and a running sweep finish (up to a deadline), then closes. */
     async stop() {
       if (stopped) return;
       stopped = true;
       ready = false;
-      await scheduler?.stop();
       if (started) await app.stop();
+      if (!(await inFlight.drained(STOP_DEADLINE_MS))) {
+        log.warn(
+          { running: inFlight.count },
+          'stopping with Slack work still running; the sweep retries what it left',
+        );
+      }
+      await scheduler?.stop();
       destroyAwsClients(awsClients);
       if (!overrides.database) await database.close();
     },

@@ -143,6 +143,18 @@ describe('grants and requests over time', () => {
     expect(await auditActions(world, { requestId })).toEqual(['request.filed', 'request.cancelled']);
   });
 
+  it('finishes an approval still in flight when it is told to stop', async () => {
+    const requestId = await fileRequest(world, alice.id, 'request oncall 1h pager');
+    const card = await approvalCard(world, bob.id, requestId);
+    world.aws.setLatency(700); // each AWS call now takes 0.7 s: the click's work outlives its ack
+
+    await click(world, bob.id, APPROVE_ACTION, requestId, card);
+    await world.latch.stop();
+
+    expect(world.aws.isMember(world.groups.oncall, world.awsUsers.alice)).toBe(true);
+    expect(world.slack.dmsTo(alice.id).some((m) => visible(m).includes('is active until'))).toBe(true);
+  });
+
   it('answers /healthz and /readyz', async () => {
     const health = await fetch(`${world.botUrl}/healthz`);
     expect(health.status).toBe(200);
