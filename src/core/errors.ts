@@ -20,7 +20,8 @@ export type LatchErrorCode =
   | 'self_approval'
   | 'already_decided_by_you'
   | 'extension_exhausted'
-  | 'admins_only';
+  | 'admins_only'
+  | 'break_glass_not_allowed';
 
 export class LatchError extends Error {
   override readonly name: string = 'LatchError';

@@ -108,6 +108,9 @@ export interface AuditEvent {
   detail?: Record<string, unknown>;
 }
 
+/** The `step` of a stored break-glass review card (approval cards use 0, 1, 2 …). */
+export const REVIEW_STEP = -1;
+
 /** A message Latch posted that it may need to update later (an approver's card). */
 export interface SlackMessageRef {
   requestId: string;

@@ -118,6 +118,12 @@ export interface AccessProvisioner {
   revoke(resource: Resource, principalId: string): Promise<{ changed: boolean }>;
 }
 
+export interface ReviewCardData {
+  request: AccessRequest;
+  resource: Resource;
+  review?: { verdict: 'acknowledged' | 'flagged'; by: string; at: Date };
+}
+
 export interface ApprovalCardData {
   request: AccessRequest;
   resource: Resource;
@@ -135,6 +141,9 @@ export interface Notifier {
   sendApprovalCard(approverId: string, card: ApprovalCardData): Promise<SlackMessageRef | undefined>;
   updateApprovalCard(ref: SlackMessageRef, card: ApprovalCardData): Promise<void>;
   tellRequester(requesterId: string, notice: RequesterNotice): Promise<void>;
+  /** A break-glass review card (Acknowledge / Flag) for one reviewer; returns where it went. */
+  sendReviewCard(reviewerId: string, card: ReviewCardData): Promise<SlackMessageRef | undefined>;
+  updateReviewCard(ref: SlackMessageRef, card: ReviewCardData): Promise<void>;
   /** Posts to the audit channel (in `threadTs`'s thread when given); returns the post's ts. */
   postAudit(event: AuditNotice, threadTs?: string): Promise<string | undefined>;
   alertAdmins(text: string): Promise<void>;

@@ -39,6 +39,8 @@ const MESSAGES: Record<LatchErrorCode, (detail: Detail) => string> = {
   extension_exhausted: (d) =>
     `Grant \`${d.grantId}\` already runs the ${d.tier} tier’s longest time (${limit(d)} from its start). Request again when it ends.`,
   admins_only: () => 'Only Latch admins can do that.',
+  break_glass_not_allowed: (d) =>
+    `\`${d.resourceId}\`'s tier (${d.tier}) does not allow break-glass. Request it with \`/access request\` instead.`,
 };
 
 export function errorMessage(error: LatchError): string {

@@ -17,7 +17,7 @@ describe('parseAccessCommand', () => {
     ],
     ['admin revoke G1 left the team', { kind: 'admin_revoke', grantId: 'G1', reason: 'left the team' }],
     ['admin sync', { kind: 'not_yet', subcommand: 'admin', what: 'admin sync' }],
-    ['breakglass prod x', { kind: 'not_yet', subcommand: 'breakglass', what: 'breakglass' }],
+    ['breakglass prod db is down', { kind: 'breakglass', resourceId: 'prod', justification: 'db is down' }],
     [
       'REQUEST oncall 2h x',
       { kind: 'request', resourceId: 'oncall', durationText: '2h', justification: 'x' },
@@ -45,6 +45,7 @@ describe('parseAccessCommand', () => {
     ['list all', 'takes no arguments'],
     ['extend G1', 'Say which grant and for how much longer'],
     ['admin revoke', 'Say which grant to revoke'],
+    ['breakglass prod', 'a justification is required'],
     ['admin frob', 'Say what to do: sync, revoke or tier'],
     ['frobnicate', '`frobnicate` is not an /access command'],
   ])('answers %j with what was wrong and the usage', (text, want) => {

@@ -10,7 +10,8 @@ export type AccessCommand =
   | { kind: 'release'; grantId: string }
   | { kind: 'extend'; grantId: string; durationText: string; justification: string }
   | { kind: 'admin_revoke'; grantId: string; reason: string }
-  | { kind: 'not_yet'; subcommand: 'breakglass' | 'admin'; what: string }
+  | { kind: 'breakglass'; resourceId: string; justification: string }
+  | { kind: 'not_yet'; subcommand: 'admin'; what: string }
   | { kind: 'usage_error'; message: string };
 
 /** `/access …` text → what to do. Pure; every mistake comes back with the right usage line. */
@@ -63,8 +64,12 @@ export function parseAccessCommand(text: string): AccessCommand {
       }
       return usage('Say what to do: sync, revoke or tier.');
     }
-    case 'breakglass':
-      return { kind: 'not_yet', subcommand: 'breakglass', what: 'breakglass' };
+    case 'breakglass': {
+      const [resourceId, ...reason] = args;
+      if (!resourceId) return usage('Say which resource.');
+      if (reason.length === 0) return usage('Say why: a justification is required.');
+      return { kind: 'breakglass', resourceId, justification: text.trim().replace(/^\S+\s+\S+\s+/, '') };
+    }
     default:
       return {
         kind: 'usage_error',

@@ -1,12 +1,14 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { LatchDeps } from '../core/ports.js';
 import {
+  ACKNOWLEDGE_ACTION,
   APPROVE_ACTION,
   CANCEL_ACTION,
   DENY_ACTION,
   DENY_MODAL,
   EXTEND_ACTION,
   EXTEND_MODAL,
+  FLAG_ACTION,
   HOME_MORE_ACTION,
   RELEASE_ACTION,
   REQUEST_MODAL,
@@ -25,6 +27,7 @@ import { handleReleaseButton } from './listeners/release-button.js';
 import { handleRequestModalSubmit } from './listeners/request-modal-submit.js';
 import { handleResourceChosen } from './listeners/resource-chosen.js';
 import { handleResourceOptions } from './listeners/resource-options.js';
+import { handleReviewButton } from './listeners/review-buttons.js';
 
 /** The one list of everything Latch answers in Slack. */
 export function registerListeners(app: App, deps: LatchDeps): void {
@@ -36,6 +39,8 @@ export function registerListeners(app: App, deps: LatchDeps): void {
   app.view(REQUEST_MODAL, handleRequestModalSubmit(deps));
   app.options(RESOURCE_INPUT, handleResourceOptions(deps));
   app.action<BlockButtonAction>(CANCEL_ACTION, handleCancelButton(deps));
+  app.action<BlockButtonAction>(ACKNOWLEDGE_ACTION, handleReviewButton(deps, 'acknowledged'));
+  app.action<BlockButtonAction>(FLAG_ACTION, handleReviewButton(deps, 'flagged'));
   app.action<BlockButtonAction>(EXTEND_ACTION, handleExtendButton(deps));
   app.view(EXTEND_MODAL, handleExtendModalSubmit(deps));
   app.action<BlockButtonAction>(new RegExp(`^${HOME_MORE_ACTION}:`), handleHomeMoreButton(deps));

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { SlackMessageRef } from '../core/model.js';
+import { REVIEW_STEP, type SlackMessageRef } from '../core/model.js';
 import type {
   ApprovalCardData,
   AuditNotice,
@@ -7,10 +7,12 @@ import type {
   Logger,
   Notifier,
   RequesterNotice,
+  ReviewCardData,
 } from '../core/ports.js';
 import { approvalCard } from './blocks/approval-card.js';
 import { auditPost } from './blocks/audit-post.js';
 import { requesterNotice } from './blocks/requester-notice.js';
+import { reviewCard } from './blocks/review-card.js';
 
 function slackError(error: unknown): string | undefined {
   return (error as { data?: { error?: string } }).data?.error;
@@ -38,6 +40,22 @@ export class SlackNotifier implements Notifier {
 
   async updateApprovalCard(ref: SlackMessageRef, card: ApprovalCardData): Promise<void> {
     await this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...approvalCard(card) });
+  }
+
+  async sendReviewCard(reviewerId: string, card: ReviewCardData): Promise<SlackMessageRef | undefined> {
+    const posted = await this.client.chat.postMessage({ channel: reviewerId, ...reviewCard(card) });
+    if (!posted.channel || !posted.ts) return undefined;
+    return {
+      requestId: card.request.id,
+      step: REVIEW_STEP,
+      recipientId: reviewerId,
+      channel: posted.channel,
+      ts: posted.ts,
+    };
+  }
+
+  async updateReviewCard(ref: SlackMessageRef, card: ReviewCardData): Promise<void> {
+    await this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...reviewCard(card) });
   }
 
   async tellRequester(requesterId: string, notice: RequesterNotice): Promise<void> {

@@ -1,4 +1,4 @@
-import type { AccessRequest, Resource } from '../model.js';
+import { type AccessRequest, REVIEW_STEP, type Resource } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
 import { approvalCardData } from './approval-card-data.js';
@@ -12,7 +12,7 @@ export async function refreshApprovalCards(
   request: AccessRequest,
   resource: Resource,
 ): Promise<void> {
-  for (const ref of await deps.store.listSlackMessages(request.id)) {
+  for (const ref of (await deps.store.listSlackMessages(request.id)).filter((r) => r.step !== REVIEW_STEP)) {
     await afterCommit(deps.log, 'update approval card', async () =>
       deps.notifier.updateApprovalCard(ref, await approvalCardData(deps, request, resource, ref.step)),
     );

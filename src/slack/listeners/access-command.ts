@@ -1,7 +1,9 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { searchCatalog } from '../../core/catalog.js';
+import { formatDuration } from '../../core/duration.js';
 import type { LatchDeps } from '../../core/ports.js';
 import { adminRevokeGrant } from '../../core/use-cases/admin-revoke-grant.js';
+import { breakGlass } from '../../core/use-cases/break-glass.js';
 import { cancelRequest } from '../../core/use-cases/cancel-request.js';
 import { extendGrant } from '../../core/use-cases/extend-grant.js';
 import { fileRequest } from '../../core/use-cases/file-request.js';
@@ -57,6 +59,13 @@ export function handleAccessCommand(deps: LatchDeps) {
             );
           }
           return filedText(filed);
+        }
+        case 'breakglass': {
+          const { request, grant, reviewerIds } = await breakGlass(deps, { requesterId: userId, ...parsed });
+          await provisionGrants(deps, { onlyId: grant.id }).catch((err) =>
+            deps.log.error({ err, grantId: grant.id }, 'break-glass provisioning failed'),
+          );
+          return `🚨 Break-glass request \`${request.id}\` for \`${request.resourceId}\` is granted for ${formatDuration(request.durationSeconds)}. It is announced in the audit channel, and ${reviewerIds.length ? reviewerIds.map((id) => `<@${id}>`).join(', ') : 'the admins'} will review it.`;
         }
         case 'extend':
           return extensionText(await extendGrant(deps, { requesterId: userId, ...parsed }));
