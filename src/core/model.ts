@@ -72,6 +72,8 @@ export interface Approval {
   decidedAt: Date;
   /** Why, when the approver said (a deny's reason is shown to the requester). */
   reason?: string;
+  /** Set when the approver approved for less time than was asked. */
+  durationSeconds?: number;
 }
 
 export type GrantStatus = 'provisioning' | 'active' | 'revoking' | 'revoked' | 'failed';

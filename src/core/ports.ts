@@ -130,6 +130,8 @@ export interface ApprovalCardData {
   step: number;
   stepCount: number;
   approvedBy: string[];
+  /** Shorter durations an approver may grant instead of the ask (empty when none fit the tier). */
+  shorterChoices?: number[];
   /** The requester's earlier requests for this resource within `days`, and their last grant. */
   history?: { days: number; earlierRequests: number; lastGrantedAt?: Date };
   /** Set once the request left `pending`: who decided and how. */
@@ -159,7 +161,13 @@ export type RequesterNotice =
       resource: Resource;
       approvers: string[];
     }
-  | { kind: 'request_approved'; request: AccessRequest; resource: Resource; by?: string }
+  | {
+      kind: 'request_approved';
+      request: AccessRequest;
+      resource: Resource;
+      by?: string;
+      durationSeconds?: number;
+    }
   | { kind: 'grant_active'; grant: Grant; resource: Resource }
   | { kind: 'grant_failed'; grant: Grant; resource: Resource; reason: string }
   | { kind: 'grant_expiring'; grant: Grant; resource: Resource }

@@ -117,6 +117,7 @@ export class KyselyStore implements Store {
         decision: approval.decision,
         decided_at: approval.decidedAt,
         reason: approval.reason ?? null,
+        duration_seconds: approval.durationSeconds ?? null,
       })
       .execute();
   }

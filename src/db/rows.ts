@@ -124,6 +124,7 @@ export function approvalFromRow(row: Selectable<ApprovalTable>): Approval {
     decision: row.decision as Approval['decision'],
     decidedAt: new Date(row.decided_at),
     reason: row.reason ?? undefined,
+    durationSeconds: row.duration_seconds ?? undefined,
   });
 }
 

@@ -50,6 +50,7 @@ export interface ApprovalTable {
   decision: string;
   decided_at: Timestamp;
   reason: string | null;
+  duration_seconds: number | null;
 }
 
 export interface AccessGrantTable {

@@ -16,6 +16,7 @@ export const TICKET_BLOCK = 'latch_ticket';
 export const TICKET_INPUT = 'latch_ticket_input';
 export const CANCEL_ACTION = 'latch_cancel';
 export const HOME_MORE_ACTION = 'latch_home_more';
+export const APPROVE_FOR_ACTION = 'latch_approve_for';
 export const ACKNOWLEDGE_ACTION = 'latch_bg_acknowledge';
 export const FLAG_ACTION = 'latch_bg_flag';
 export const EXTEND_ACTION = 'latch_extend';

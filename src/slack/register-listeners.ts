@@ -3,6 +3,7 @@ import type { LatchDeps } from '../core/ports.js';
 import {
   ACKNOWLEDGE_ACTION,
   APPROVE_ACTION,
+  APPROVE_FOR_ACTION,
   CANCEL_ACTION,
   DENY_ACTION,
   DENY_MODAL,
@@ -17,6 +18,7 @@ import {
 import { handleAccessCommand } from './listeners/access-command.js';
 import { handleAppHomeOpened } from './listeners/app-home-opened.js';
 import { handleApproveButton } from './listeners/approve-button.js';
+import { handleApproveForSelect } from './listeners/approve-for-select.js';
 import { handleCancelButton } from './listeners/cancel-button.js';
 import { handleDenyButton } from './listeners/deny-button.js';
 import { handleDenyModalSubmit } from './listeners/deny-modal-submit.js';
@@ -34,6 +36,7 @@ export function registerListeners(app: App, deps: LatchDeps): void {
   app.command('/access', handleAccessCommand(deps));
   app.action<BlockButtonAction>(APPROVE_ACTION, handleApproveButton(deps));
   app.action<BlockButtonAction>(DENY_ACTION, handleDenyButton(deps));
+  app.action(APPROVE_FOR_ACTION, handleApproveForSelect(deps));
   app.view(DENY_MODAL, handleDenyModalSubmit(deps));
   app.action<BlockButtonAction>(RELEASE_ACTION, handleReleaseButton(deps));
   app.view(REQUEST_MODAL, handleRequestModalSubmit(deps));

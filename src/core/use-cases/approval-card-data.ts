@@ -1,6 +1,7 @@
 import { tierOf } from '../catalog.js';
 import type { AccessRequest, Resource } from '../model.js';
 import type { ApprovalCardData, LatchDeps } from '../ports.js';
+import { durationChoices } from '../tiers.js';
 
 const HISTORY_DAYS = 30;
 
@@ -26,12 +27,19 @@ export async function approvalCardData(
     }),
   ]);
   const isOpen = request.status === 'pending' && step === request.currentStep;
+  const tier = tierOf(deps.policy, resource);
   const reason = approvals.find((a) => a.decision === 'deny')?.reason;
   return {
     request,
     resource,
     step,
-    stepCount: tierOf(deps.policy, resource)?.steps.length ?? 1,
+    stepCount: tier?.steps.length ?? 1,
+    shorterChoices: tier
+      ? durationChoices({
+          minDurationSeconds: tier.minDurationSeconds,
+          maxDurationSeconds: request.durationSeconds,
+        }).filter((seconds) => seconds < request.durationSeconds)
+      : [],
     approvedBy: approvals.filter((a) => a.decision === 'approve').map((a) => a.approverId),
     history: {
       days: HISTORY_DAYS,

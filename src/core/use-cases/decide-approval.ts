@@ -1,6 +1,7 @@
 import { eligibleApprovers } from '../approvers.js';
 import { authorizeDecision } from '../authorize-decision.js';
 import { requestableResource } from '../catalog.js';
+import { checkDuration } from '../duration.js';
 import { LatchError } from '../errors.js';
 import type { AccessRequest, Decision, Grant, Resource } from '../model.js';
 import type { LatchDeps, Store } from '../ports.js';
@@ -27,7 +28,14 @@ export type DecideApprovalResult =
  */
 export async function decideApproval(
   deps: LatchDeps,
-  input: { requestId: string; clickerId: string; decision: Decision; reason?: string },
+  input: {
+    requestId: string;
+    clickerId: string;
+    decision: Decision;
+    reason?: string;
+    /** Approve for less than was asked (e.g. `30m`); within the tier's minimum and the ask. */
+    durationText?: string;
+  },
 ): Promise<DecideApprovalResult> {
   const clicker = await deps.directory.person(input.clickerId);
   const result = await deps.store.transaction(async (tx): Promise<DecideApprovalResult | LatchError> => {
@@ -65,6 +73,20 @@ export async function decideApproval(
       });
     }
     const reason = input.reason?.trim().slice(0, MAX_REASON_LENGTH) || undefined;
+    const shorter = input.durationText
+      ? checkDuration(input.durationText, {
+          minSeconds: tier.minDurationSeconds,
+          maxSeconds: request.durationSeconds,
+        })
+      : undefined;
+    if (shorter && !shorter.ok) {
+      const code = shorter.reason === 'malformed' ? 'bad_duration' : (`duration_${shorter.reason}` as const);
+      return new LatchError(code, {
+        duration: input.durationText ?? '',
+        limitSeconds: shorter.limitSeconds ?? 0,
+        tier: tier.name,
+      });
+    }
     await tx.insertApproval({
       requestId: request.id,
       step: request.currentStep,
@@ -72,6 +94,9 @@ export async function decideApproval(
       decision: input.decision,
       decidedAt: now,
       ...(reason ? { reason } : {}),
+      ...(shorter?.ok && shorter.seconds < request.durationSeconds
+        ? { durationSeconds: shorter.seconds }
+        : {}),
     });
     if (input.decision === 'deny') {
       const denied = await close(tx, request, 'denied', clicker.slackUserId, now, reason);
@@ -87,12 +112,11 @@ export async function decideApproval(
     const nextStep = tier.steps[request.currentStep + 1];
     if (!nextStep) {
       const approved = await close(tx, request, 'approved', clicker.slackUserId, now);
-      return {
-        outcome: 'approved',
-        request: approved,
-        resource,
-        grant: await startGrant(tx, deps, approved, now),
-      };
+      // The shortest time any approver allowed wins.
+      const allowed = [request.durationSeconds, ...approvals.map((a) => a.durationSeconds ?? Infinity)];
+      if (shorter?.ok) allowed.push(shorter.seconds);
+      const grant = await startGrant(tx, deps, approved, now, Math.min(...allowed));
+      return { outcome: 'approved', request: approved, resource, grant };
     }
     const requester = { slackUserId: request.requesterId, email: request.requesterEmail };
     const refs = eligibleApprovers(deps.policy, resource, requester, nextStep, [
@@ -163,7 +187,15 @@ async function announceDecision(deps: LatchDeps, result: DecideApprovalResult): 
           by,
           ...(result.reason ? { reason: result.reason } : {}),
         } as const)
-      : ({ kind: 'request_approved', request, resource, by } as const);
+      : ({
+          kind: 'request_approved',
+          request,
+          resource,
+          by,
+          ...(result.outcome === 'approved' && result.grant.durationSeconds < request.durationSeconds
+            ? { durationSeconds: result.grant.durationSeconds }
+            : {}),
+        } as const);
   await afterCommit(deps.log, 'tell requester of decision', () =>
     deps.notifier.tellRequester(request.requesterId, notice),
   );

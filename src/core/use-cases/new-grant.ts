@@ -10,6 +10,7 @@ export async function startGrant(
   deps: Pick<LatchDeps, 'newId'>,
   request: AccessRequest,
   now: Date,
+  durationSeconds = request.durationSeconds,
 ): Promise<Grant> {
   const grant: Grant = {
     id: deps.newId('grant'),
@@ -17,7 +18,7 @@ export async function startGrant(
     requesterId: request.requesterId,
     requesterEmail: request.requesterEmail,
     resourceId: request.resourceId,
-    durationSeconds: request.durationSeconds,
+    durationSeconds,
     status: 'provisioning',
     attempts: 0,
     nextAttemptAt: now,

@@ -44,7 +44,7 @@ export function approvalCard(card: ApprovalCardData): SlackMessage {
   if (card.outcome) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: outcomeText(card) } });
   } else {
-    blocks.push(decisionButtons(request.id, `decide:${request.id}`));
+    blocks.push(decisionButtons(request.id, `decide:${request.id}`, card.shorterChoices));
   }
   const state = card.outcome
     ? ` (${card.outcome.status === 'pending' ? 'step done' : card.outcome.status})`

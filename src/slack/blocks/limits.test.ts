@@ -10,8 +10,8 @@ import { helpText } from './help.js';
 import { MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS } from './mrkdwn.js';
 import { myAccessText, resourcesText } from './my-access.js';
 import { requestModal } from './request-modal.js';
-import { reviewCard } from './review-card.js';
 import { requesterNotice } from './requester-notice.js';
+import { reviewCard } from './review-card.js';
 
 // Slack's limits (docs.slack.dev Block Kit reference; PLATFORM.md A2).
 const LIMITS = {
@@ -149,7 +149,10 @@ describe('every Block Kit builder stays inside Slack’s limits with worst-case 
 
   it('break-glass review cards, open and reviewed', () => {
     checkLimits(reviewCard({ request, resource }), MAX_MESSAGE_BLOCKS);
-    checkLimits(reviewCard({ request, resource, review: { verdict: 'flagged', by: 'U0BOB', at } }), MAX_MESSAGE_BLOCKS);
+    checkLimits(
+      reviewCard({ request, resource, review: { verdict: 'flagged', by: 'U0BOB', at } }),
+      MAX_MESSAGE_BLOCKS,
+    );
   });
 
   it('audit posts', () => {

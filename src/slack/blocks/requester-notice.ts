@@ -40,7 +40,7 @@ function noticeText(notice: RequesterNotice, what: string): string {
     case 'request_filed':
       return `Your request \`${notice.request.id}\` for ${what} (${formatDuration(notice.request.durationSeconds)}) is waiting for ${notice.approvers.map(mention).join(' or ')}.`;
     case 'request_approved':
-      return `Your request \`${notice.request.id}\` for ${what} was approved${notice.by ? ` by ${mention(notice.by)}` : ''}. Setting up your access now.`;
+      return `Your request \`${notice.request.id}\` for ${what} was approved${notice.by ? ` by ${mention(notice.by)}` : ''}${notice.durationSeconds ? ` for *${formatDuration(notice.durationSeconds)}* instead of the ${formatDuration(notice.request.durationSeconds)} you asked for` : ''}. Setting up your access now.`;
     case 'request_denied':
       return `Your request \`${notice.request.id}\` for ${what} was denied by ${notice.by === 'latch' ? 'Latch' : mention(notice.by)}${notice.reason ? `: “${userText(notice.reason, 1000)}”` : ''}. Nothing was granted.`;
     case 'request_reminded':

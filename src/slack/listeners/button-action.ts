@@ -1,9 +1,16 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  BlockButtonAction,
+  BlockElementAction,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
 import type { LatchDeps } from '../../core/ports.js';
 import { publishHome } from '../publish-home.js';
 import { answerFor, replyEphemeral } from './reply.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+type ElementArgs = SlackActionMiddlewareArgs<BlockAction<BlockElementAction>> & AllMiddlewareArgs;
 
 /**
  * The shape of every button: ack, run the use case, answer the clicker (ephemeral in a message,
@@ -11,7 +18,7 @@ export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddl
  */
 export async function handleButton(
   deps: LatchDeps,
-  args: ButtonArgs,
+  args: ButtonArgs | ElementArgs,
   work: () => Promise<string | undefined>,
 ): Promise<void> {
   const { ack, body, respond, client } = args;

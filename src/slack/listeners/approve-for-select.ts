@@ -1,0 +1,31 @@
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  SlackActionMiddlewareArgs,
+  StaticSelectAction,
+} from '@slack/bolt';
+import type { LatchDeps } from '../../core/ports.js';
+import { decideApproval } from '../../core/use-cases/decide-approval.js';
+import { provisionGrants } from '../../core/use-cases/provision-grants.js';
+import { handleButton } from './button-action.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
+
+/** "Approve for less…" on a card: the option names the request and the duration; both are checked in the use case. */
+export function handleApproveForSelect(deps: LatchDeps) {
+  return (args: Args) => {
+    const [requestId = '', durationText = ''] = (args.action.selected_option?.value ?? '').split('|');
+    return handleButton(deps, args, async () => {
+      const result = await decideApproval(deps, {
+        requestId,
+        clickerId: args.body.user.id,
+        decision: 'approve',
+        durationText,
+      });
+      if (result.outcome === 'approved') await provisionGrants(deps, { onlyId: result.grant.id });
+      return result.outcome === 'not_pending'
+        ? `Request \`${requestId}\` was already ${result.request.status}; nothing changed.`
+        : undefined;
+    });
+  };
+}
