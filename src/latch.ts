@@ -17,6 +17,7 @@ import { sweep } from './scheduler/sweep.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { healthRoutes } from './slack/health-routes.js';
 import { InFlight } from './slack/in-flight.js';
+import { publishHome } from './slack/publish-home.js';
 import { registerListeners } from './slack/register-listeners.js';
 import { SlackDirectory } from './slack/slack-directory.js';
 import { SlackNotifier } from './slack/slack-notifier.js';
@@ -93,6 +94,7 @@ export async function createLatch(
       ...(policy.auditChannel ? { auditChannel: policy.auditChannel } : {}),
       admins: policy.admins,
       log: coreLog,
+      refreshHome: (userId) => publishHome(deps, app.client, userId),
     }),
     clock,
     log: coreLog,

@@ -23,11 +23,25 @@ export class SlackNotifier implements Notifier {
   constructor(
     private readonly client: WebClient,
     private readonly directory: Directory,
-    private readonly options: { auditChannel?: string; admins: readonly string[]; log: Logger },
+    private readonly options: {
+      auditChannel?: string;
+      admins: readonly string[];
+      log: Logger;
+      /** Redraws someone's App Home; called whenever a DM tells them something changed. */
+      refreshHome?: (userId: string) => Promise<void>;
+    },
   ) {}
+
+  /** What changed in a DM changed on their Home too; a failed redraw is logged, never thrown. */
+  private async homeChanged(userId: string): Promise<void> {
+    await this.options
+      .refreshHome?.(userId)
+      .catch((err) => this.options.log.warn({ err, userId }, 'could not redraw App Home'));
+  }
 
   async sendApprovalCard(approverId: string, card: ApprovalCardData): Promise<SlackMessageRef | undefined> {
     const posted = await this.client.chat.postMessage({ channel: approverId, ...approvalCard(card) });
+    await this.homeChanged(approverId);
     if (!posted.channel || !posted.ts) return undefined;
     return {
       requestId: card.request.id,
@@ -40,6 +54,7 @@ export class SlackNotifier implements Notifier {
 
   async updateApprovalCard(ref: SlackMessageRef, card: ApprovalCardData): Promise<void> {
     await this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...approvalCard(card) });
+    await this.homeChanged(ref.recipientId);
   }
 
   async sendReviewCard(reviewerId: string, card: ReviewCardData): Promise<SlackMessageRef | undefined> {
@@ -60,6 +75,7 @@ export class SlackNotifier implements Notifier {
 
   async tellRequester(requesterId: string, notice: RequesterNotice): Promise<void> {
     await this.client.chat.postMessage({ channel: requesterId, ...requesterNotice(notice) });
+    await this.homeChanged(requesterId);
   }
 
   /** Posts to the audit channel, joining it first if Slack says Latch is not in it. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION } from '../../src/slack/action-ids.js';
-import { dmContaining, eventually, fileRequest } from '../support/e2e-steps.js';
+import { dmContaining, eventually, fileRequest, typeCommand } from '../support/e2e-steps.js';
 import { type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
 
 const { alice, bob, admin } = PEOPLE;
@@ -72,6 +72,26 @@ describe('App Home', () => {
       (n) => n > publishes,
     );
     expect(shows(world.slack.homeView(bob.id) as View)).not.toContain(requestId);
+  });
+
+  it('redraws Home when something its owner sees changes, without reopening it', async () => {
+    expect(shows(await openHome(world, bob.id))).toContain('Nothing to decide.');
+
+    const requestId = await fileRequest(world, alice.id, 'request oncall 1h pager');
+    await eventually(
+      () => shows(world.slack.homeView(bob.id) as View),
+      (home) => home.includes(requestId),
+    );
+
+    await typeCommand(world, alice.id, `cancel ${requestId}`);
+    await eventually(
+      () => shows(world.slack.homeView(bob.id) as View),
+      (home) => !home.includes(requestId),
+    );
+    await eventually(
+      () => shows(world.slack.homeView(alice.id) as View),
+      (home) => home.includes('Your pending requests*\\nNone.'),
+    );
   });
 
   it('shows admins every active grant, failing revocations, the catalog and the latest audit events', async () => {

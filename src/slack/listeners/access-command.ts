@@ -16,6 +16,7 @@ import { helpText, USAGE } from '../blocks/help.js';
 import { myAccessText, resourcesText } from '../blocks/my-access.js';
 import { requestModal } from '../blocks/request-modal.js';
 import { parseAccessCommand } from '../parse-access-command.js';
+import { publishHome } from '../publish-home.js';
 import { answerFor, replyEphemeral } from './reply.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -89,5 +90,11 @@ export function handleAccessCommand(deps: LatchDeps) {
         }
       }
     });
+    // Everything past here changed (or listed) the caller's own access: keep their Home current.
+    if (parsed.kind !== 'list') {
+      await publishHome(deps, client, userId).catch((err) =>
+        deps.log.warn({ err }, 'could not redraw App Home'),
+      );
+    }
   };
 }
