@@ -9,6 +9,8 @@ import type {
   SlackMessageRef,
 } from '../core/model.js';
 import type { GrantPatch, RequestPatch, Store } from '../core/ports.js';
+import * as dueWork from './queries/due-work.js';
+import * as reporting from './queries/reporting.js';
 import {
   approvalFromRow,
   auditFromRow,
@@ -58,53 +60,6 @@ export class KyselyStore implements Store {
     if (filter.requesterId) query = query.where('requester_id', '=', filter.requesterId);
     if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
     return (await query.execute()).map(requestFromRow);
-  }
-
-  async lastHumanApproval(filter: {
-    requesterId: string;
-    resourceId: string;
-    since: Date;
-  }): Promise<{ requestId: string; decidedBy: string; decidedAt: Date } | undefined> {
-    const row = await this.db
-      .selectFrom('access_request')
-      .select(['id', 'decided_by', 'decided_at'])
-      .where('requester_id', '=', filter.requesterId)
-      .where('resource_id', '=', filter.resourceId)
-      .where('status', '=', 'approved')
-      .where('decided_by', '!=', 'latch')
-      .where('decided_at', '>', filter.since)
-      .orderBy('decided_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (!row?.decided_by || !row.decided_at) return undefined;
-    return { requestId: row.id, decidedBy: row.decided_by, decidedAt: new Date(row.decided_at) };
-  }
-
-  async requestHistory(filter: {
-    requesterId: string;
-    resourceId: string;
-    since: Date;
-    until: Date;
-    exceptId: string;
-  }): Promise<{
-    requests: number;
-    lastGrantedAt?: Date;
-  }> {
-    const row = await this.db
-      .selectFrom('access_request as r')
-      .leftJoin('access_grant as g', 'g.request_id', 'r.id')
-      .select((eb) => [
-        eb.fn.count<string>('r.id').as('requests'),
-        eb.fn.max('g.provisioned_at').as('last_granted_at'),
-      ])
-      .where('r.requester_id', '=', filter.requesterId)
-      .where('r.resource_id', '=', filter.resourceId)
-      .where('r.created_at', '>=', filter.since)
-      .where('r.created_at', '<=', filter.until)
-      .where('r.id', '!=', filter.exceptId)
-      .executeTakeFirstOrThrow();
-    const last = row.last_granted_at;
-    return { requests: Number(row.requests), ...(last ? { lastGrantedAt: new Date(last) } : {}) };
   }
 
   async insertApproval(approval: Approval): Promise<void> {
@@ -166,140 +121,57 @@ export class KyselyStore implements Store {
     return Number(row.count);
   }
 
+  /** Takes due rows no other replica holds, and leases them until `leaseUntil`. */
+  /** Marks due pending requests (at most once each, by `column`) and returns them; SKIP LOCKED as for grants. */
+  async lastHumanApproval(filter: { requesterId: string; resourceId: string; since: Date }) {
+    return reporting.lastHumanApproval(this.db, filter);
+  }
+
+  async requestHistory(filter: {
+    requesterId: string;
+    resourceId: string;
+    since: Date;
+    until: Date;
+    exceptId: string;
+  }) {
+    return reporting.requestHistory(this.db, filter);
+  }
+
+  async statusCounts(now: Date) {
+    return reporting.statusCounts(this.db, now);
+  }
+
   async claimGrantsToProvision(
     now: Date,
     leaseUntil: Date,
     limit: number,
     onlyId?: string,
   ): Promise<Grant[]> {
-    return this.claimGrants('provisioning', now, leaseUntil, limit, onlyId);
+    return dueWork.claimGrantsToProvision(this.db, now, leaseUntil, limit, onlyId);
   }
 
   async claimGrantsToRevoke(now: Date, leaseUntil: Date, limit: number, onlyId?: string): Promise<Grant[]> {
-    return this.claimGrants('revoking', now, leaseUntil, limit, onlyId);
-  }
-
-  /** Takes due rows no other replica holds, and leases them until `leaseUntil`. */
-  private async claimGrants(
-    status: 'provisioning' | 'revoking',
-    now: Date,
-    leaseUntil: Date,
-    limit: number,
-    onlyId?: string,
-  ): Promise<Grant[]> {
-    let due = this.db
-      .selectFrom('access_grant')
-      .select('id')
-      .where('status', '=', status)
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked();
-    if (onlyId) due = due.where('id', '=', onlyId);
-    const rows = await this.db
-      .updateTable('access_grant')
-      .set({ next_attempt_at: leaseUntil, attempts: sql`attempts + 1` })
-      .where('id', 'in', due)
-      .returningAll()
-      .execute();
-    return rows.map(grantFromRow);
+    return dueWork.claimGrantsToRevoke(this.db, now, leaseUntil, limit, onlyId);
   }
 
   async claimExpiredGrants(now: Date, limit: number): Promise<Grant[]> {
-    const due = this.db
-      .selectFrom('access_grant')
-      .select('id')
-      .where('status', '=', 'active')
-      .where('expires_at', '<=', now)
-      .orderBy('expires_at')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked();
-    const rows = await this.db
-      .updateTable('access_grant')
-      .set({
-        status: 'revoking',
-        next_attempt_at: now,
-        attempts: 0,
-        revoke_reason: sql`coalesce(revoke_reason, 'expired')`,
-      })
-      .where('id', 'in', due)
-      .returningAll()
-      .execute();
-    return rows.map(grantFromRow);
+    return dueWork.claimExpiredGrants(this.db, now, limit);
   }
 
   async claimGrantsToWarn(now: Date, limit: number): Promise<Grant[]> {
-    const due = this.db
-      .selectFrom('access_grant')
-      .select('id')
-      .where('status', '=', 'active')
-      .where('warned_at', 'is', null)
-      .where('warn_at', '<=', now)
-      .where('expires_at', '>', now)
-      .limit(limit)
-      .forUpdate()
-      .skipLocked();
-    const rows = await this.db
-      .updateTable('access_grant')
-      .set({ warned_at: now })
-      .where('id', 'in', due)
-      .returningAll()
-      .execute();
-    return rows.map(grantFromRow);
+    return dueWork.claimGrantsToWarn(this.db, now, limit);
   }
 
   async claimStaleRequests(now: Date, limit: number): Promise<AccessRequest[]> {
-    const due = this.db
-      .selectFrom('access_request')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where('expires_at', '<=', now)
-      .limit(limit)
-      .forUpdate()
-      .skipLocked();
-    const rows = await this.db
-      .updateTable('access_request')
-      .set({ status: 'expired', decided_at: now, decided_by: 'latch' })
-      .where('id', 'in', due)
-      .returningAll()
-      .execute();
-    return rows.map(requestFromRow);
+    return dueWork.claimStaleRequests(this.db, now, limit);
   }
 
   async claimRequestsToRemind(now: Date, filedBy: Date, limit: number): Promise<AccessRequest[]> {
-    return this.claimPending('reminded_at', now, filedBy, limit);
+    return dueWork.claimRequestsToRemind(this.db, now, filedBy, limit);
   }
 
   async claimRequestsToEscalate(now: Date, filedBy: Date, limit: number): Promise<AccessRequest[]> {
-    return this.claimPending('escalated_at', now, filedBy, limit);
-  }
-
-  /** Marks due pending requests (at most once each, by `column`) and returns them; SKIP LOCKED as for grants. */
-  private async claimPending(
-    column: 'reminded_at' | 'escalated_at',
-    now: Date,
-    filedBy: Date,
-    limit: number,
-  ): Promise<AccessRequest[]> {
-    const due = this.db
-      .selectFrom('access_request')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where(column, 'is', null)
-      .where('created_at', '<=', filedBy)
-      .where('expires_at', '>', now)
-      .limit(limit)
-      .forUpdate()
-      .skipLocked();
-    const rows = await this.db
-      .updateTable('access_request')
-      .set({ [column]: now })
-      .where('id', 'in', due)
-      .returningAll()
-      .execute();
-    return rows.map(requestFromRow);
+    return dueWork.claimRequestsToEscalate(this.db, now, filedBy, limit);
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
@@ -413,39 +285,6 @@ export class KyselyStore implements Store {
         .onConflict((oc) => oc.column('id').doUpdateSet(row))
         .execute();
     }
-  }
-
-  async statusCounts(now: Date): Promise<{
-    requests: Record<string, number>;
-    grants: Record<string, number>;
-    revocationLagSeconds: number;
-  }> {
-    const [requests, grants, overdue] = await Promise.all([
-      this.db
-        .selectFrom('access_request')
-        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
-        .groupBy('status')
-        .execute(),
-      this.db
-        .selectFrom('access_grant')
-        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
-        .groupBy('status')
-        .execute(),
-      this.db
-        .selectFrom('access_grant')
-        .select((eb) => eb.fn.min('expires_at').as('oldest'))
-        .where('status', 'in', ['active', 'revoking'])
-        .where('expires_at', '<=', now)
-        .executeTakeFirst(),
-    ]);
-    const byStatus = (rows: Array<{ status: string; n: string }>) =>
-      Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-    const oldest = overdue?.oldest ? new Date(overdue.oldest).getTime() : now.getTime();
-    return {
-      requests: byStatus(requests),
-      grants: byStatus(grants),
-      revocationLagSeconds: (now.getTime() - oldest) / 1000,
-    };
   }
 
   async ping(): Promise<void> {
