@@ -1,5 +1,6 @@
 import { eligibleApprovers, isPerson, isSelfApproval } from './approvers.js';
 import type { AccessRequest, Approval, Person, Policy, Resource } from './model.js';
+import { isFinalRequestStatus } from './request-lifecycle.js';
 
 export type DecisionCheck =
   | { ok: true }
@@ -19,7 +20,7 @@ export function authorizeDecision(input: {
   priorApprovers: ReadonlyArray<Pick<Person, 'slackUserId' | 'email'>>;
 }): DecisionCheck {
   const { policy, resource, request, step, clicker, approvals, priorApprovers } = input;
-  if (request.status !== 'pending') return { ok: false, reason: 'not_pending' };
+  if (isFinalRequestStatus(request.status)) return { ok: false, reason: 'not_pending' };
   if (isSelfApproval(request.requesterId, clicker.slackUserId) || isPerson(request.requesterEmail, clicker)) {
     return { ok: false, reason: 'self_approval' };
   }

@@ -1,5 +1,6 @@
 import { isPerson } from '../approvers.js';
 import { LatchError } from '../errors.js';
+import { canMoveGrant } from '../grant-lifecycle.js';
 import { normalizeId } from '../ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
@@ -19,7 +20,7 @@ export async function adminRevokeGrant(
   const grant = await deps.store.transaction(async (tx) => {
     const current = await tx.getGrant(grantId, { forUpdate: true });
     if (!current) throw new LatchError('unknown_grant', { grantId });
-    if (current.status !== 'active')
+    if (!canMoveGrant(current.status, 'revoking'))
       throw new LatchError('grant_not_active', { grantId, status: current.status });
     await tx.updateGrant(grantId, { status: 'revoking', nextAttemptAt: now, revokeReason });
     await tx.appendAudit({

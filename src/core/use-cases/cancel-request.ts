@@ -3,6 +3,7 @@ import { LatchError } from '../errors.js';
 import { normalizeId } from '../ids.js';
 import type { AccessRequest } from '../model.js';
 import type { LatchDeps } from '../ports.js';
+import { canMoveRequest } from '../request-lifecycle.js';
 import { refreshApprovalCards } from './refresh-approval-cards.js';
 
 /** The requester withdraws a pending request; approvers' cards lose their buttons. */
@@ -16,7 +17,7 @@ export async function cancelRequest(
     const request = await tx.getRequest(requestId, { forUpdate: true });
     if (!request) throw new LatchError('unknown_request', { requestId });
     if (request.requesterId !== input.requesterId) throw new LatchError('not_your_request', { requestId });
-    if (request.status !== 'pending')
+    if (!canMoveRequest(request.status, 'cancelled'))
       throw new LatchError('request_not_pending', { requestId, status: request.status });
     await tx.updateRequest(requestId, { status: 'cancelled', decidedAt: now, decidedBy: input.requesterId });
     await tx.appendAudit({ at: now, actor: input.requesterId, action: 'request.cancelled', requestId });

@@ -5,6 +5,7 @@ import { checkDuration } from '../duration.js';
 import { LatchError } from '../errors.js';
 import type { AccessRequest, Decision, Grant, Resource } from '../model.js';
 import type { LatchDeps, Store } from '../ports.js';
+import { isFinalRequestStatus } from '../request-lifecycle.js';
 import { afterCommit } from './after-commit.js';
 import { startGrant } from './new-grant.js';
 import { postAudit } from './post-audit.js';
@@ -42,7 +43,7 @@ export async function decideApproval(
     const request = await tx.getRequest(input.requestId, { forUpdate: true });
     if (!request) throw new LatchError('unknown_request', { requestId: input.requestId });
     const { resource, tier } = requestableResource(deps.policy, request.resourceId);
-    if (request.status !== 'pending') return { outcome: 'not_pending', request, resource };
+    if (isFinalRequestStatus(request.status)) return { outcome: 'not_pending', request, resource };
     const step = tier.steps[request.currentStep];
     if (!step)
       throw new Error(`request ${request.id} is at step ${request.currentStep} of ${tier.steps.length}`);

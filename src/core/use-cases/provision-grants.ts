@@ -1,6 +1,6 @@
 import { findResource, tierOf } from '../catalog.js';
 import { ProvisioningError } from '../errors.js';
-import { MAX_PROVISION_ATTEMPTS, retryDelaySeconds } from '../grant-lifecycle.js';
+import { canMoveGrant, MAX_PROVISION_ATTEMPTS, retryDelaySeconds } from '../grant-lifecycle.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
@@ -63,7 +63,7 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
   const active: Grant = { ...grant, status: 'active', principalId, provisionedAt, expiresAt, warnAt };
   const committed = await store.transaction(async (tx) => {
     const current = await tx.getGrant(grant.id, { forUpdate: true });
-    if (current?.status !== 'provisioning') return false;
+    if (!current || !canMoveGrant(current.status, 'active')) return false;
     await tx.updateGrant(grant.id, {
       status: 'active',
       principalId,
@@ -101,7 +101,7 @@ async function fail(deps: LatchDeps, grant: Grant, reason: string): Promise<unde
   const now = deps.clock.now();
   const committed = await deps.store.transaction(async (tx) => {
     const current = await tx.getGrant(grant.id, { forUpdate: true });
-    if (current?.status !== 'provisioning') return false;
+    if (!current || !canMoveGrant(current.status, 'failed')) return false;
     await tx.updateGrant(grant.id, { status: 'failed', lastError: reason });
     await tx.appendAudit({
       at: now,

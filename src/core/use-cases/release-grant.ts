@@ -1,4 +1,5 @@
 import { LatchError } from '../errors.js';
+import { canMoveGrant } from '../grant-lifecycle.js';
 import { normalizeId } from '../ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
@@ -15,7 +16,7 @@ export async function releaseGrant(
     const current = await tx.getGrant(grantId, { forUpdate: true });
     if (!current) throw new LatchError('unknown_grant', { grantId });
     if (current.requesterId !== input.requesterId) throw new LatchError('not_your_grant', { grantId });
-    if (current.status !== 'active')
+    if (!canMoveGrant(current.status, 'revoking'))
       throw new LatchError('grant_not_active', { grantId, status: current.status });
     await tx.updateGrant(grantId, { status: 'revoking', nextAttemptAt: now, revokeReason: 'released' });
     await tx.appendAudit({

@@ -1,5 +1,5 @@
 import { findResource } from '../catalog.js';
-import { retryDelaySeconds, shouldAlertRevocation } from '../grant-lifecycle.js';
+import { canMoveGrant, retryDelaySeconds, shouldAlertRevocation } from '../grant-lifecycle.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
@@ -84,7 +84,7 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefin
   const revokedAt = clock.now();
   const committed = await store.transaction(async (tx) => {
     const current = await tx.getGrant(grant.id, { forUpdate: true });
-    if (current?.status !== 'revoking') return false;
+    if (!current || !canMoveGrant(current.status, 'revoked')) return false;
     await tx.updateGrant(grant.id, { status: 'revoked', revokedAt, lastError: undefined });
     await tx.appendAudit({
       at: revokedAt,

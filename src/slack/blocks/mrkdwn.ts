@@ -1,6 +1,5 @@
 /** Slack limits (docs.slack.dev "Blocks"; teleport's truncateTextObjectString uses the same 3000). */
 export const MAX_SECTION_TEXT = 3000;
-export const MAX_HEADER_TEXT = 150;
 export const MAX_MESSAGE_BLOCKS = 50;
 export const MAX_VIEW_BLOCKS = 100;
 
