@@ -1,24 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-
-/** An AWS error reply; the server renders it in the protocol of the service that raised it. */
-export class AwsError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly fields: Record<string, unknown> = {},
-    /** Smithy namespace for the awsJson `__type`; protocol-level errors come from Coral. */
-    readonly namespace = 'com.amazonaws.identitystore',
-  ) {
-    super(message);
-    this.name = code;
-  }
-
-  /** Errors of the AWS request front end (auth, routing, parsing) rather than of the service model. */
-  static coral(status: number, code: string, message: string): AwsError {
-    return new AwsError(status, code, message, {}, 'com.amazon.coral.service');
-  }
-}
+import {
+  AwsError,
+  type FakeCallContext,
+  type FakeJsonService,
+  type Input,
+  invalid,
+  objectMember,
+  page,
+  requiredString,
+  unionMember,
+} from './fake-aws-common.js';
 
 // Patterns from the Identity Store API reference (GroupId, UserId, MembershipId, IdentityStoreId).
 const RESOURCE_ID =
@@ -26,6 +17,7 @@ const RESOURCE_ID =
 export const IDENTITY_STORE_ID =
   /^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const MAX_PAGE = 100;
+const NAMESPACE = 'com.amazonaws.identitystore';
 
 interface User {
   seq: number;
@@ -137,101 +129,11 @@ export class IdentityDirectory {
   }
 }
 
-// ---- request validation, in the Coral wording AWS uses ----
-
-type Input = Record<string, unknown>;
-
-function invalid(message: string): AwsError {
-  return new AwsError(400, 'ValidationException', message);
-}
-
-/** Coral's wording; members are named `identityStoreId`, not `IdentityStoreId`. */
-function violation(member: string, constraint: string, value = 'null'): AwsError {
-  const path = member.charAt(0).toLowerCase() + member.slice(1);
-  return invalid(
-    `1 validation error detected: Value ${value} at '${path}' failed to satisfy constraint: ${constraint}`,
-  );
-}
-
-function optionalString(input: Input, name: string, pattern = /.+/): string | undefined {
-  const value = input[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !pattern.test(value)) {
-    throw violation(
-      name,
-      `Member must satisfy regular expression pattern: ${pattern.source}`,
-      `'${String(value)}'`,
-    );
-  }
-  return value;
-}
-
-function requiredString(input: Input, name: string, pattern?: RegExp): string {
-  const value = optionalString(input, name, pattern);
-  if (value === undefined) throw violation(name, 'Member must not be null');
-  return value;
-}
-
-function objectMember(input: Input, name: string): Input {
-  const value = input[name];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw violation(name, 'Member must not be null');
-  }
-  return value as Input;
-}
-
-/** Smithy unions carry exactly one member. */
-function unionMember(input: Input, name: string, allowed: string[]): [string, unknown] {
-  const union = objectMember(input, name);
-  const set = Object.entries(union).filter(([, v]) => v !== undefined && v !== null);
-  const [first] = set;
-  if (set.length !== 1 || !first || !allowed.includes(first[0])) {
-    throw invalid(`${name} must have exactly one of: ${allowed.join(', ')}`);
-  }
-  return first;
-}
-
 function notFound(resourceType: string, resourceId?: string): AwsError {
   return new AwsError(400, 'ResourceNotFoundException', `${resourceType} not found.`, {
     ResourceType: resourceType,
     ...(resourceId ? { ResourceId: resourceId } : {}),
   });
-}
-
-// ---- pagination: opaque tokens bound to the listing they came from ----
-
-function page<T extends { seq: number }>(
-  items: T[],
-  input: Input,
-  scope: string,
-): { page: T[]; next?: string } {
-  const max = input.MaxResults ?? MAX_PAGE;
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_PAGE) {
-    throw violation('MaxResults', `Member must have value between 1 and ${MAX_PAGE}`, `'${String(max)}'`);
-  }
-  let after = 0;
-  const token = optionalString(input, 'NextToken');
-  if (token !== undefined) {
-    const decoded = decodeToken(token);
-    if (!decoded || decoded.scope !== scope) throw invalid('The NextToken is invalid.');
-    after = decoded.after;
-  }
-  const rest = items.filter((x) => x.seq > after).sort((a, b) => a.seq - b.seq);
-  const slice = rest.slice(0, max);
-  const last = slice.at(-1);
-  if (rest.length <= max || !last) return { page: slice };
-  return { page: slice, next: Buffer.from(JSON.stringify({ scope, after: last.seq })).toString('base64url') };
-}
-
-function decodeToken(token: string): { scope: string; after: number } | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (typeof value !== 'object' || value === null) return undefined;
-    const { scope, after } = value as Record<string, unknown>;
-    return typeof scope === 'string' && typeof after === 'number' ? { scope, after } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** ListUsers / ListGroups take at most one filter, on one attribute. */
@@ -288,7 +190,7 @@ function membershipShape(storeId: string, m: Membership): Input {
 
 // ---- operations ----
 
-type Handler = (dir: IdentityDirectory, input: Input) => Input;
+type Handler = (dir: IdentityDirectory, input: Input, context: FakeCallContext) => Input;
 
 function user(dir: IdentityDirectory, userId: string): User {
   const u = dir.users.get(userId);
@@ -346,10 +248,13 @@ const handlers: Record<string, Handler> = {
     return userShape(dir.identityStoreId, user(dir, requiredString(input, 'UserId', RESOURCE_ID)));
   },
 
-  ListUsers(dir, input) {
+  ListUsers(dir, input, context) {
     const userName = filterValue(input, 'UserName');
     const users = [...dir.users.values()].filter((u) => userName === undefined || u.userName === userName);
-    const { page: found, next } = page(users, input, `ListUsers:${userName ?? ''}`);
+    const { page: found, next } = page(users, input, `ListUsers:${userName ?? ''}`, {
+      max: MAX_PAGE,
+      defaultSize: context.pageSize,
+    });
     return {
       Users: found.map((u) => userShape(dir.identityStoreId, u)),
       ...(next ? { NextToken: next } : {}),
@@ -360,10 +265,13 @@ const handlers: Record<string, Handler> = {
     return groupShape(dir.identityStoreId, group(dir, requiredString(input, 'GroupId', RESOURCE_ID)));
   },
 
-  ListGroups(dir, input) {
+  ListGroups(dir, input, context) {
     const name = filterValue(input, 'DisplayName');
     const groups = [...dir.groups.values()].filter((g) => name === undefined || g.displayName === name);
-    const { page: found, next } = page(groups, input, `ListGroups:${name ?? ''}`);
+    const { page: found, next } = page(groups, input, `ListGroups:${name ?? ''}`, {
+      max: MAX_PAGE,
+      defaultSize: context.pageSize,
+    });
     return {
       Groups: found.map((g) => groupShape(dir.identityStoreId, g)),
       ...(next ? { NextToken: next } : {}),
@@ -394,20 +302,26 @@ const handlers: Record<string, Handler> = {
     return {};
   },
 
-  ListGroupMemberships(dir, input) {
+  ListGroupMemberships(dir, input, context) {
     const groupId = group(dir, requiredString(input, 'GroupId', RESOURCE_ID)).groupId;
     const all = [...dir.memberships.values()].filter((m) => m.groupId === groupId);
-    const { page: ms, next } = page(all, input, `ListGroupMemberships:${groupId}`);
+    const { page: ms, next } = page(all, input, `ListGroupMemberships:${groupId}`, {
+      max: MAX_PAGE,
+      defaultSize: context.pageSize,
+    });
     return {
       GroupMemberships: ms.map((m) => membershipShape(dir.identityStoreId, m)),
       ...(next ? { NextToken: next } : {}),
     };
   },
 
-  ListGroupMembershipsForMember(dir, input) {
+  ListGroupMembershipsForMember(dir, input, context) {
     const userId = user(dir, memberUserId(input)).userId;
     const all = [...dir.memberships.values()].filter((m) => m.userId === userId);
-    const { page: ms, next } = page(all, input, `ListGroupMembershipsForMember:${userId}`);
+    const { page: ms, next } = page(all, input, `ListGroupMembershipsForMember:${userId}`, {
+      max: MAX_PAGE,
+      defaultSize: context.pageSize,
+    });
     return {
       GroupMemberships: ms.map((m) => membershipShape(dir.identityStoreId, m)),
       ...(next ? { NextToken: next } : {}),
@@ -415,23 +329,21 @@ const handlers: Record<string, Handler> = {
   },
 };
 
-export function isIdentityStoreOperation(operation: string): boolean {
-  return Object.hasOwn(handlers, operation);
-}
-
-/** Runs one Identity Store operation against the directory; throws AwsError like the service would. */
-export function callIdentityStore(dir: IdentityDirectory, operation: string, input: unknown): Input {
-  const handler = Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
-  if (!handler) throw AwsError.coral(400, 'UnknownOperationException', '');
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw AwsError.coral(
-      400,
-      'SerializationException',
-      'Start of structure or map found where not expected.',
-    );
-  }
-  const body = input as Input;
-  const storeId = requiredString(body, 'IdentityStoreId', IDENTITY_STORE_ID);
-  if (storeId !== dir.identityStoreId) throw notFound('IDENTITY_STORE', storeId);
-  return handler(dir, body);
+/** The Identity Store of one directory, as the server routes to it. */
+export function identityStoreService(dir: IdentityDirectory): FakeJsonService {
+  return {
+    service: 'identitystore',
+    protocol: 'awsJson1_1',
+    targetPrefixes: ['AWSIdentityStore'],
+    namespace: NAMESPACE,
+    throttleCode: 'ThrottlingException',
+    has: (operation) => Object.hasOwn(handlers, operation),
+    call(operation, input, context) {
+      const handler = handlers[operation];
+      if (!handler) throw AwsError.coral(400, 'UnknownOperationException', '');
+      const storeId = requiredString(input, 'IdentityStoreId', IDENTITY_STORE_ID);
+      if (storeId !== dir.identityStoreId) throw notFound('IDENTITY_STORE', storeId);
+      return handler(dir, input, context);
+    },
+  };
 }

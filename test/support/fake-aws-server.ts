@@ -1,41 +1,56 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloudTrailState, cloudTrailService } from './fake-aws-cloudtrail.js';
 import {
   AwsError,
-  callIdentityStore,
+  type FakeAwsService,
+  type FakeCallContext,
+  type FakeServiceHandler,
+  type Input,
+  xml,
+} from './fake-aws-common.js';
+import { IamState, iamService } from './fake-aws-iam.js';
+import {
   IDENTITY_STORE_ID,
   IdentityDirectory,
-  isIdentityStoreOperation,
+  identityStoreService,
   type NewUser,
 } from './fake-aws-identity-store.js';
-import { callSts, type RoleSpec, StsState, stsErrorXml } from './fake-aws-sts.js';
+import { OrganizationsState, organizationsService } from './fake-aws-organizations.js';
+import { SsoAdminState, ssoAdminService } from './fake-aws-sso-admin.js';
+import { type RoleSpec, StsState, stsService } from './fake-aws-sts.js';
 
-export type FakeAwsService = 'identitystore' | 'sts';
+export type { FakeAwsService } from './fake-aws-common.js';
 
 export interface FakeAwsCall {
   service: FakeAwsService;
   operation: string;
-  /** The parsed JSON body (Identity Store) or the form parameters without Action/Version (STS). */
+  /** The parsed JSON body (awsJson services) or the form parameters without Action/Version (awsQuery). */
   input: unknown;
   status: number;
   /** Epoch ms when the request arrived. */
   at: number;
   /** From the SigV4 credential scope: tells base credentials from ones AssumeRole issued. */
   accessKeyId: string | undefined;
+  /** The account the credentials belong to (the management account unless AssumeRole issued them). */
+  account: string;
+  region: string;
 }
 
 export interface FakeAwsFault {
   status: number;
-  /** Error code: `ThrottlingException`, `ConflictException`… (Identity Store) or `Throttling`, `AccessDenied`… (STS). */
+  /** Error code: `ThrottlingException`, `ConflictException`… (awsJson) or `Throttling`, `NoSuchEntity`… (awsQuery). */
   type: string;
   message?: string;
   /** How many calls in a row fail; default 1. */
   times?: number;
   /** Sent as the `Retry-After` header, as the Identity Store model binds RetryAfterSeconds. */
   retryAfterSeconds?: number;
-  /** Extra members of an Identity Store error body, e.g. `{ Reason: 'CONCURRENT_MODIFICATION' }`. */
+  /** Extra members of an awsJson error body, e.g. `{ Reason: 'CONCURRENT_MODIFICATION' }`. */
   fields?: Record<string, unknown>;
+  /** Only calls to this service (operation names such as ListGroups exist in several). */
+  service?: FakeAwsService;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a predicate reads the SDK input of whichever operation it waits for
@@ -44,6 +59,7 @@ export type CallPredicate = (input: any) => boolean;
 export interface FakeAwsServer {
   readonly url: string;
   readonly identityStoreId: string;
+  /** The management account: base credentials belong to it. */
   readonly accountId: string;
   /** Returns the UserId (`<10 hex>-<uuid>`, as AWS makes them). Throws on a duplicate user name. */
   addUser(u: NewUser): string;
@@ -55,16 +71,26 @@ export interface FakeAwsServer {
   addMembership(groupId: string, userId: string): string;
   /** Out-of-band removal; false if the user was not a member. */
   removeMembership(groupId: string, userId: string): boolean;
+  /** IAM users, groups and memberships of every account. */
+  readonly iam: IamState;
+  /** The organization's accounts. */
+  readonly organizations: OrganizationsState;
+  /** Identity Center instances, permission sets and account assignments. */
+  readonly ssoAdmin: SsoAdminState;
+  /** CloudTrail events per account and region. */
+  readonly cloudTrail: CloudTrailState;
   readonly calls: ReadonlyArray<FakeAwsCall>;
   /** Queue faults: the next `times` calls of `operation` answer with this error instead of running. */
   failNext(operation: string, fault: FakeAwsFault): void;
-  /** Throttle every op above `perSecond` calls/s per service (ThrottlingException / STS Throttling). Off by default. */
-  setRateLimit(perSecond: number | undefined): void;
+  /** Throttle calls above `perSecond` per second, per service (all services when none is named). Off by default. */
+  setRateLimit(perSecond: number | undefined, service?: FakeAwsService): void;
+  /** Answer every `n`th call (counted over all services) with the service's throttling error; undefined turns it off. */
+  throttleEvery(n: number | undefined): void;
   /** Added latency per request in ms (default 0). */
   setLatency(ms: number): void;
   /** Resolves with the first call (past or future) of `operation` whose input matches. */
   waitForCall(operation: string, predicate?: CallPredicate, timeoutMs?: number): Promise<FakeAwsCall>;
-  /** Clears calls, queued faults, the rate limit and latency; keeps users, groups, memberships and roles. */
+  /** Clears calls, queued faults, rate limits, throttling and latency; keeps every fixture. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -72,7 +98,10 @@ export interface FakeAwsServer {
 export interface FakeAwsServerOptions {
   identityStoreId?: string;
   port?: number;
+  /** The management account id (default 123456789012). */
   accountId?: string;
+  /** Page size of every listing when the caller gives none (default: each API's own default). */
+  pageSize?: number;
 }
 
 interface Waiter {
@@ -89,38 +118,43 @@ interface Reply {
 
 const JSON_TYPE = 'application/x-amz-json-1.1';
 // SigV4: `AWS4-HMAC-SHA256 Credential=AKID/20261121/us-east-1/identitystore/aws4_request, SignedHeaders=…, Signature=…`
-const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/\d{8}\/[^/\s,]+\/([^/\s,]+)\/aws4_request/;
+const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/\d{8}\/([^/\s,]+)\/([^/\s,]+)\/aws4_request/;
+const CORAL = 'com.amazon.coral.service';
 
-function jsonError(error: AwsError, requestId: string): Reply {
-  // awsJson errors: `__type` (and x-amzn-ErrorType) name the shape; members as modelled (`Message`, `Reason`…).
-  const body = {
-    __type: `${error.namespace}#${error.code}`,
-    Message: error.message,
-    RequestId: requestId,
-    ...error.fields,
-  };
-  return {
-    status: error.status,
-    headers: {
-      'content-type': JSON_TYPE,
-      'x-amzn-errortype': `${error.code}:http://internal.amazon.com/coral/${error.namespace}/`,
-    },
-    body: JSON.stringify(body),
-  };
-}
-
-function render(service: FakeAwsService, error: AwsError, requestId: string): Reply {
-  if (service === 'identitystore') return jsonError(error, requestId);
+function render(service: FakeServiceHandler, error: AwsError, requestId: string): Reply {
+  if (service.protocol === 'awsJson1_1') {
+    // awsJson errors: `__type` (and x-amzn-ErrorType) name the shape; members as modelled (`Message`, `Reason`…).
+    const namespace = error.namespace ?? service.namespace;
+    const body = {
+      __type: `${namespace}#${error.code}`,
+      Message: error.message,
+      RequestId: requestId,
+      ...error.fields,
+    };
+    return {
+      status: error.status,
+      headers: {
+        'content-type': JSON_TYPE,
+        'x-amzn-errortype': `${error.code}:http://internal.amazon.com/coral/${namespace}/`,
+      },
+      body: JSON.stringify(body),
+    };
+  }
+  // awsQuery error document; `Type` is Receiver for server faults (5xx), Sender otherwise.
+  const type = error.status >= 500 ? 'Receiver' : 'Sender';
   return {
     status: error.status,
     headers: { 'content-type': 'text/xml' },
-    body: stsErrorXml(error, requestId),
+    body:
+      `<ErrorResponse xmlns="${service.xmlns}"><Error><Type>${type}</Type><Code>${xml(error.code)}</Code>` +
+      `<Message>${xml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
   };
 }
 
 /** AWS checks the SigV4 header's shape and scope (not verified cryptographically here). */
-function authError(service: FakeAwsService, authorization: string | undefined): AwsError | undefined {
-  const suffix = service === 'identitystore' ? 'Exception' : '';
+function authError(service: FakeServiceHandler, authorization: string | undefined): AwsError | undefined {
+  const json = service.protocol === 'awsJson1_1';
+  const suffix = json ? 'Exception' : '';
   if (!authorization) {
     return AwsError.coral(403, `MissingAuthenticationToken${suffix}`, 'Missing Authentication Token');
   }
@@ -129,44 +163,21 @@ function authError(service: FakeAwsService, authorization: string | undefined): 
     const message = `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.`;
     return AwsError.coral(403, `IncompleteSignature${suffix}`, message);
   }
-  if (match[2] !== service) {
-    const code = service === 'identitystore' ? 'InvalidSignatureException' : 'SignatureDoesNotMatch';
-    return AwsError.coral(403, code, `Credential should be scoped to correct service: '${service}'.`);
+  if (match[3] !== service.service) {
+    const code = json ? 'InvalidSignatureException' : 'SignatureDoesNotMatch';
+    return AwsError.coral(403, code, `Credential should be scoped to correct service: '${service.service}'.`);
   }
   return undefined;
 }
 
 interface ParsedRequest {
-  service: FakeAwsService;
+  service: FakeServiceHandler;
   operation: string;
   input: unknown;
-  /** STS form parameters, Action and Version included. */
-  params: Record<string, string>;
   parseError?: AwsError;
   authorization: string | undefined;
   accessKeyId: string | undefined;
-}
-
-/** awsJson1_1 names the operation in X-Amz-Target; awsQuery in the form's Action. */
-function parseRequest(req: IncomingMessage, text: string): ParsedRequest {
-  const { authorization } = req.headers;
-  const auth = { authorization, accessKeyId: SIGV4.exec(authorization ?? '')?.[1] };
-  const target = req.headers['x-amz-target'];
-  const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-  if (typeof target !== 'string' && isForm) {
-    const params = Object.fromEntries(new URLSearchParams(text));
-    const { Action, Version, ...input } = params;
-    return { service: 'sts', operation: Action ?? '', input, params, ...auth };
-  }
-  const prefix = 'AWSIdentityStore.';
-  const operation =
-    typeof target !== 'string' ? '' : target.startsWith(prefix) ? target.slice(prefix.length) : target;
-  try {
-    return { service: 'identitystore', operation, input: text ? JSON.parse(text) : {}, params: {}, ...auth };
-  } catch {
-    const parseError = AwsError.coral(400, 'SerializationException', 'Invalid JSON body');
-    return { service: 'identitystore', operation, input: text, params: {}, parseError, ...auth };
-  }
+  region: string;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -195,28 +206,99 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     throw new Error(`fake AWS: ${identityStoreId} is not an identity store id`);
   }
   const accountId = options.accountId ?? '123456789012';
+  const pageSize = options.pageSize ?? Number.POSITIVE_INFINITY;
   const directory = new IdentityDirectory(identityStoreId);
   const sts = new StsState(accountId);
+  const iam = new IamState(accountId);
+  const organizations = new OrganizationsState(accountId);
+  const ssoAdmin = new SsoAdminState(accountId);
+  const cloudTrail = new CloudTrailState(accountId);
+  const services: FakeServiceHandler[] = [
+    identityStoreService(directory),
+    stsService(sts),
+    iamService(iam),
+    organizationsService(organizations),
+    ssoAdminService(ssoAdmin),
+    cloudTrailService(cloudTrail),
+  ];
   const faults = new Map<string, Array<FakeAwsFault & { left: number }>>();
-  const recent: Record<FakeAwsService, number[]> = { identitystore: [], sts: [] };
+  const recent = new Map<FakeAwsService, number[]>();
+  const rateLimits = new Map<FakeAwsService | 'all', number>();
   const waiters = new Set<Waiter>();
   let calls: FakeAwsCall[] = [];
-  let rateLimit: number | undefined;
   let latency = 0;
+  let throttleNth: number | undefined;
+  let counted = 0;
 
-  function takeFault(operation: string): FakeAwsFault | undefined {
+  /** awsJson1_1 names the operation in X-Amz-Target; awsQuery in the form's Action, the service in the SigV4 scope. */
+  function parseRequest(req: IncomingMessage, text: string): ParsedRequest {
+    const { authorization } = req.headers;
+    const scope = SIGV4.exec(authorization ?? '');
+    const auth = { authorization, accessKeyId: scope?.[1], region: scope?.[2] ?? 'us-east-1' };
+    const target = req.headers['x-amz-target'];
+    const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    if (typeof target !== 'string' && isForm) {
+      const { Action, Version, ...input } = Object.fromEntries(new URLSearchParams(text));
+      const byScope = services.find((s) => s.protocol === 'awsQuery' && s.service === scope?.[3]);
+      const service = byScope ?? services.find((s) => s.service === 'sts');
+      if (service?.protocol !== 'awsQuery') throw new Error('fake AWS: no awsQuery service');
+      const operation = Action ?? '';
+      let parseError: AwsError | undefined;
+      if (!Action) parseError = new AwsError(400, 'MissingAction', 'Missing Action');
+      else if (!service.has(Action) || Version !== service.version) {
+        const version = Version ?? 'NO_VERSION_SPECIFIED';
+        parseError = new AwsError(
+          400,
+          'InvalidAction',
+          `Could not find operation ${Action} for version ${version}`,
+        );
+      }
+      return { service, operation, input, ...(parseError ? { parseError } : {}), ...auth };
+    }
+    const dot = typeof target === 'string' ? target.lastIndexOf('.') : -1;
+    const prefix = typeof target === 'string' ? target.slice(0, Math.max(dot, 0)) : '';
+    const operation = typeof target === 'string' ? target.slice(dot + 1) : '';
+    const found = services.find((s) => s.protocol === 'awsJson1_1' && s.targetPrefixes.includes(prefix));
+    const service = found ?? services[0];
+    if (!service) throw new Error('fake AWS: no services');
+    if (!found || !service.has(operation)) {
+      const parseError = AwsError.coral(400, 'UnknownOperationException', '');
+      return { service, operation, input: text, parseError, ...auth };
+    }
+    try {
+      const input: unknown = text ? JSON.parse(text) : {};
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        const message = 'Start of structure or map found where not expected.';
+        return {
+          service,
+          operation,
+          input,
+          parseError: AwsError.coral(400, 'SerializationException', message),
+          ...auth,
+        };
+      }
+      return { service, operation, input, ...auth };
+    } catch {
+      const parseError = AwsError.coral(400, 'SerializationException', 'Invalid JSON body');
+      return { service, operation, input: text, parseError, ...auth };
+    }
+  }
+
+  function takeFault(service: FakeAwsService, operation: string): FakeAwsFault | undefined {
     const queue = faults.get(operation);
-    const fault = queue?.[0];
+    const index = queue?.findIndex((f) => f.service === undefined || f.service === service) ?? -1;
+    const fault = queue?.[index];
     if (!queue || !fault) return undefined;
-    if (--fault.left <= 0) queue.shift();
+    if (--fault.left <= 0) queue.splice(index, 1);
     return fault;
   }
 
   function overRateLimit(service: FakeAwsService, now: number): boolean {
-    if (rateLimit === undefined) return false;
-    const window = recent[service].filter((t) => t > now - 1000);
-    recent[service] = window;
-    if (window.length >= rateLimit) return true;
+    const limit = rateLimits.get(service) ?? rateLimits.get('all');
+    if (limit === undefined) return false;
+    const window = (recent.get(service) ?? []).filter((t) => t > now - 1000);
+    recent.set(service, window);
+    if (window.length >= limit) return true;
     window.push(now);
     return false;
   }
@@ -228,32 +310,41 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     }
   }
 
-  function dispatch(request: ParsedRequest, requestId: string, at: number): Reply {
-    const { service, operation, input, params } = request;
+  function dispatch(request: ParsedRequest, context: FakeCallContext): Reply {
+    const { service, operation, input } = request;
     const denied = authError(service, request.authorization);
     if (denied) throw denied;
-    if (service === 'identitystore' && !isIdentityStoreOperation(operation)) {
-      throw AwsError.coral(400, 'UnknownOperationException', '');
-    }
     if (request.parseError) throw request.parseError;
-    const fault = takeFault(operation);
+    const fault = takeFault(service.service, operation);
     if (fault) {
       const message = fault.message ?? `${fault.type} (injected)`;
-      const reply = render(service, new AwsError(fault.status, fault.type, message, fault.fields), requestId);
+      const error = new AwsError(fault.status, fault.type, message, fault.fields);
+      const reply = render(service, error, context.requestId);
       if (fault.retryAfterSeconds !== undefined) {
         reply.headers['retry-after'] = String(fault.retryAfterSeconds);
       }
       return reply;
     }
-    if (overRateLimit(service, at)) {
-      const code = service === 'identitystore' ? 'ThrottlingException' : 'Throttling';
-      return render(service, new AwsError(400, code, 'Rate exceeded'), requestId);
+    counted += 1;
+    const throttled = throttleNth !== undefined && counted % throttleNth === 0;
+    if (throttled || overRateLimit(service.service, context.now)) {
+      const fields = service.throttleCode === 'TooManyRequestsException' ? { Type: 'TooManyRequests' } : {};
+      return render(
+        service,
+        new AwsError(400, service.throttleCode, 'Rate exceeded', fields),
+        context.requestId,
+      );
     }
-    if (service === 'sts') {
-      const body = callSts(sts, params, request.accessKeyId, requestId);
+    if (service.protocol === 'awsQuery') {
+      const result = service.call(operation, input as Record<string, string>, context);
+      const xmlns = service.xmlns;
+      const body =
+        `<${operation}Response xmlns="${xmlns}">` +
+        (result === undefined ? '' : `<${operation}Result>${result}</${operation}Result>`) +
+        `<ResponseMetadata><RequestId>${context.requestId}</RequestId></ResponseMetadata></${operation}Response>`;
       return { status: 200, headers: { 'content-type': 'text/xml' }, body };
     }
-    const output = callIdentityStore(directory, operation, input);
+    const output = service.call(operation, input as Input, context);
     return { status: 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(output) };
   }
 
@@ -261,17 +352,38 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     const at = Date.now();
     const requestId = randomUUID();
     const request = parseRequest(req, await readBody(req));
+    const account = sts.caller(request.accessKeyId).account;
+    const context: FakeCallContext = {
+      account,
+      region: request.region,
+      accessKeyId: request.accessKeyId,
+      requestId,
+      now: at,
+      pageSize,
+    };
     if (latency > 0) await sleep(latency);
     let reply: Reply;
     try {
-      reply = dispatch(request, requestId, at);
+      reply = dispatch(request, context);
     } catch (error) {
-      const unexpected = request.service === 'identitystore' ? 'InternalServerException' : 'InternalFailure';
-      const awsError = error instanceof AwsError ? error : new AwsError(500, unexpected, String(error));
+      const unexpected =
+        request.service.protocol === 'awsJson1_1' ? 'InternalServerException' : 'InternalFailure';
+      const awsError =
+        error instanceof AwsError ? error : new AwsError(500, unexpected, String(error), {}, CORAL);
       reply = render(request.service, awsError, requestId);
     }
-    const { service, operation, input, accessKeyId } = request;
-    record({ service, operation, input, status: reply.status, at, accessKeyId });
+    const { operation, input, accessKeyId } = request;
+    const service = request.service.service;
+    record({
+      service,
+      operation,
+      input,
+      status: reply.status,
+      at,
+      accessKeyId,
+      account,
+      region: request.region,
+    });
     res.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': requestId });
     res.end(reply.body);
   }
@@ -292,6 +404,10 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     url: `http://127.0.0.1:${port}`,
     identityStoreId,
     accountId,
+    iam,
+    organizations,
+    ssoAdmin,
+    cloudTrail,
     addUser: (u) => directory.addUser(u),
     addGroup: (g) => directory.addGroup(g),
     addRole: (r) => sts.addRole(r),
@@ -307,8 +423,13 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
       queue.push({ ...fault, left: fault.times ?? 1 });
       faults.set(operation, queue);
     },
-    setRateLimit(perSecond) {
-      rateLimit = perSecond;
+    setRateLimit(perSecond, service) {
+      if (perSecond === undefined) rateLimits.delete(service ?? 'all');
+      else rateLimits.set(service ?? 'all', perSecond);
+    },
+    throttleEvery(n) {
+      throttleNth = n;
+      counted = 0;
     },
     setLatency(ms) {
       latency = ms;
@@ -337,9 +458,10 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     reset() {
       calls = [];
       faults.clear();
-      recent.identitystore = [];
-      recent.sts = [];
-      rateLimit = undefined;
+      recent.clear();
+      rateLimits.clear();
+      throttleNth = undefined;
+      counted = 0;
       latency = 0;
     },
     close() {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { AwsError } from './fake-aws-identity-store.js';
+import { AwsError, type FakeQueryService, isoSeconds, xml } from './fake-aws-common.js';
 
 const XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 export const STS_VERSION = '2011-06-15';
@@ -35,14 +35,6 @@ function iamId(prefix: string, seed?: string): string {
   let id = prefix;
   for (let i = 0; i < 17; i++) id += alphabet[(bytes[i] ?? 0) % 32];
   return id;
-}
-
-function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function validation(member: string, constraint: string): AwsError {
@@ -140,44 +132,19 @@ export class StsState {
   }
 }
 
-export function isStsOperation(action: string): boolean {
-  return action === 'AssumeRole' || action === 'GetCallerIdentity';
-}
-
-/** Runs one STS action (awsQuery); returns the whole XML document or throws AwsError. */
-export function callSts(
-  state: StsState,
-  params: Record<string, string>,
-  accessKeyId: string | undefined,
-  requestId: string,
-): string {
-  const action = params.Action;
-  if (!action) throw new AwsError(400, 'MissingAction', 'Missing Action');
-  if (!isStsOperation(action) || params.Version !== STS_VERSION) {
-    throw new AwsError(
-      400,
-      'InvalidAction',
-      `Could not find operation ${action} for version ${params.Version ?? 'NO_VERSION_SPECIFIED'}`,
-    );
-  }
-  let result: string;
-  if (action === 'AssumeRole') {
-    result = state.assumeRole(params, accessKeyId);
-  } else {
-    const caller = state.caller(accessKeyId);
-    result = `<Arn>${xml(caller.arn)}</Arn><UserId>${xml(caller.assumedRoleId)}</UserId><Account>${caller.account}</Account>`;
-  }
-  return (
-    `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result>` +
-    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`
-  );
-}
-
-/** awsQuery error document; `Type` is Receiver for server faults (5xx), Sender otherwise. */
-export function stsErrorXml(error: AwsError, requestId: string): string {
-  const type = error.status >= 500 ? 'Receiver' : 'Sender';
-  return (
-    `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${xml(error.code)}</Code>` +
-    `<Message>${xml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
-  );
+/** STS (awsQuery): AssumeRole, which checks the role and its ExternalId, and GetCallerIdentity. */
+export function stsService(state: StsState): FakeQueryService {
+  return {
+    service: 'sts',
+    protocol: 'awsQuery',
+    version: STS_VERSION,
+    xmlns: XMLNS,
+    throttleCode: 'Throttling',
+    has: (operation) => operation === 'AssumeRole' || operation === 'GetCallerIdentity',
+    call(operation, params, context) {
+      if (operation === 'AssumeRole') return state.assumeRole(params, context.accessKeyId);
+      const caller = state.caller(context.accessKeyId);
+      return `<Arn>${xml(caller.arn)}</Arn><UserId>${xml(caller.assumedRoleId)}</UserId><Account>${caller.account}</Account>`;
+    },
+  };
 }
