@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { App, type LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { AwsProvisioner } from './aws/aws-provisioner.js';
-import { createAwsClients, destroyAwsClients } from './aws/clients.js';
+import { awsSettingsFrom } from './aws/aws-settings.js';
 import type { Env } from './config/env.js';
 import type { LoadedPolicy } from './config/policy.js';
 import { shortId } from './core/ids.js';
@@ -82,8 +82,7 @@ export async function createLatch(
     logger: boltLogger(log),
     logLevel: 'info' as LogLevel,
   });
-  const awsClients = createAwsClients(loaded.aws.region);
-  const provisioner = new AwsProvisioner(awsClients, loaded.aws.identity_center?.identity_store_id);
+  const provisioner = new AwsProvisioner({ ...awsSettingsFrom(loaded), onCall: metrics.countAwsCall });
   const coreLog = log.child({ subsystem: 'core' });
   const directory = new SlackDirectory(app.client, policy.allowedEmailDomains);
   const deps: LatchDeps = {
@@ -146,7 +145,7 @@ export async function createLatch(
         );
       }
       await scheduler?.stop();
-      destroyAwsClients(awsClients);
+      provisioner.destroy();
       if (!overrides.database) await database.close();
     },
   };

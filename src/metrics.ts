@@ -9,6 +9,8 @@ export interface Metrics {
   render(): Promise<string>;
   /** Times one scheduler job; failures are counted by job. */
   observeJob(job: string, seconds: number, failed: boolean): void;
+  /** Counts one AWS command by IAM action (`iam:AddUserToGroup`). */
+  countAwsCall(action: string): void;
 }
 
 /**
@@ -33,6 +35,12 @@ export function createMetrics(store: Store, clock: Clock): Metrics {
   const lag = new Gauge({
     name: 'latch_revocation_lag_seconds',
     help: 'How far the most overdue grant still holding access is past its expiry (0 when none)',
+    registers: [registry],
+  });
+  const awsCalls = new Counter({
+    name: 'latch_aws_calls_total',
+    help: 'AWS commands sent (not counting SDK retries), by IAM action',
+    labelNames: ['action'],
     registers: [registry],
   });
   const jobSeconds = new Histogram({
@@ -60,6 +68,9 @@ export function createMetrics(store: Store, clock: Clock): Metrics {
     observeJob(job, seconds, failed) {
       jobSeconds.observe({ job }, seconds);
       if (failed) jobFailures.inc({ job });
+    },
+    countAwsCall(action) {
+      awsCalls.inc({ action });
     },
   };
 }

@@ -5,19 +5,43 @@ const PERMANENT = new Set([
   'AccessDeniedException',
   'AccessDenied',
   'ValidationException',
+  'ValidationError',
+  'InvalidInput',
+  'InvalidInputException',
   'UnrecognizedClientException',
   'InvalidClientTokenId',
   'ServiceQuotaExceededException',
+  'NoSuchEntityException',
+  'LimitExceededException',
+  'AWSOrganizationsNotInUseException',
 ]);
+
+const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation']);
 
 /** SDK name of an AWS error, if it is one. */
 export function awsErrorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
 
-/** Wraps an SDK failure (already retried by the SDK) as a ProvisioningError saying whether a later retry may help. */
-export function toProvisioningError(operation: string, error: unknown): ProvisioningError {
+export function isAccessDenied(error: unknown): boolean {
+  return DENIED.has(awsErrorName(error) ?? '');
+}
+
+/**
+ * Wraps an SDK failure (already retried by the SDK for throttling and 5xx) as a ProvisioningError:
+ * AWS's code and message are kept for the audit log, access denied names the IAM action Latch lacks,
+ * and `retriable` says whether a later attempt may help. Errors already sorted pass through.
+ */
+export function toProvisioningError(action: string, error: unknown): ProvisioningError {
+  if (error instanceof ProvisioningError) return error;
   const name = awsErrorName(error) ?? 'Error';
   const message = error instanceof Error ? error.message : String(error);
-  return new ProvisioningError(`${operation}: ${name}: ${message}`, !PERMANENT.has(name), { cause: error });
+  if (DENIED.has(name)) {
+    return new ProvisioningError(
+      `${action} was denied (${name}: ${message}); give Latch the policy \`latch aws-policy\` prints`,
+      false,
+      { cause: error },
+    );
+  }
+  return new ProvisioningError(`${action}: ${name}: ${message}`, !PERMANENT.has(name), { cause: error });
 }

@@ -1,35 +1,155 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ProvisioningError } from '../core/errors.js';
 import type { Resource } from '../core/model.js';
-import type { AccessProvisioner, ProvisionResult } from '../core/ports.js';
-import type { AwsClients } from './clients.js';
-import { addGroupMember, removeGroupMember } from './identity-center-groups.js';
+import type { AccessProvisioner, ActivityWindow, ProvisionResult } from '../core/ports.js';
+import { AccountClients, type CrossAccountSettings } from './account-clients.js';
+import { type AwsClients, createAwsClients, destroyAwsClients } from './clients.js';
+import { type ActivitySummary, CloudTrailActivity } from './cloudtrail-activity.js';
+import { addToIamGroup, iamGroupMembers, removeFromIamGroup } from './iam-groups.js';
+import { findIamUser } from './iam-users.js';
+import { IdentityCenterLocator } from './identity-center.js';
+import { addGroupMember, groupMembers, removeGroupMember } from './identity-center-groups.js';
 import { findIdentityCenterUser } from './identity-directory.js';
+import {
+  assignmentHolders,
+  assignPermissionSet,
+  DEFAULT_POLL,
+  type PollSettings,
+  unassignPermissionSet,
+} from './permission-sets.js';
+
+export interface AwsProvisionerSettings extends CrossAccountSettings {
+  instanceArn?: string;
+  identityStoreId?: string;
+  poll?: PollSettings;
+}
 
 /**
- * Provisions access in AWS by resource kind. Identity Center group membership is supported;
- * permission sets and IAM groups arrive with the AWS adapter layer (issue 3).
+ * Provisions access in AWS by resource kind: Identity Center group membership, permission-set
+ * assignment on an account, or IAM group membership in an account (through the cross-account role).
+ * Every operation is idempotent and says whether it changed anything.
  */
 export class AwsProvisioner implements AccessProvisioner {
-  constructor(
-    private readonly clients: AwsClients,
-    private readonly identityStoreId: string | undefined,
-  ) {}
+  readonly clients: AwsClients;
+  readonly accounts: AccountClients;
+  private readonly identityCenter: IdentityCenterLocator;
+  private readonly trail = new CloudTrailActivity();
+
+  constructor(private readonly settings: AwsProvisionerSettings) {
+    this.clients = createAwsClients({
+      ...(settings.region ? { region: settings.region } : {}),
+      ...(settings.onCall ? { onCall: settings.onCall } : {}),
+    });
+    this.accounts = new AccountClients(this.clients, settings);
+    this.identityCenter = new IdentityCenterLocator(this.clients.ssoAdmin, {
+      ...(settings.instanceArn ? { instanceArn: settings.instanceArn } : {}),
+      ...(settings.identityStoreId ? { identityStoreId: settings.identityStoreId } : {}),
+    });
+  }
 
   supports(resource: Resource): boolean {
-    return resource.kind === 'sso_group';
+    switch (resource.kind) {
+      case 'sso_group':
+        return Boolean(resource.groupId);
+      case 'sso_permission_set':
+        return Boolean(resource.accountId && resource.permissionSetArn);
+      case 'iam_group':
+        return Boolean(resource.accountId && resource.groupName);
+    }
   }
 
   async grant(resource: Resource, email: string): Promise<ProvisionResult> {
-    const { storeId, groupId } = this.ssoGroup(resource);
-    const principalId = await findIdentityCenterUser(this.clients.identityStore, storeId, email);
-    const { changed } = await addGroupMember(this.clients.identityStore, storeId, groupId, principalId);
-    return { principalId, changed };
+    switch (resource.kind) {
+      case 'sso_group': {
+        const storeId = await this.identityCenter.identityStoreId();
+        const principalId = await findIdentityCenterUser(this.clients.identityStore, storeId, email);
+        const { changed } = await addGroupMember(
+          this.clients.identityStore,
+          storeId,
+          need(resource, 'groupId'),
+          principalId,
+        );
+        return { principalId, changed };
+      }
+      case 'sso_permission_set': {
+        const { instanceArn, identityStoreId } = await this.identityCenter.instance();
+        const principalId = await findIdentityCenterUser(this.clients.identityStore, identityStoreId, email);
+        const { changed } = await assignPermissionSet(
+          this.clients.ssoAdmin,
+          { instanceArn, principalId, ...this.assignmentOf(resource) },
+          this.settings.poll ?? DEFAULT_POLL,
+        );
+        return { principalId, changed };
+      }
+      case 'iam_group': {
+        const accountId = need(resource, 'accountId');
+        const iam = await this.accounts.iam(accountId);
+        const principalId = await findIamUser(iam, accountId, email);
+        const { changed } = await addToIamGroup(iam, need(resource, 'groupName'), principalId);
+        return { principalId, changed };
+      }
+    }
   }
 
   async revoke(resource: Resource, principalId: string): Promise<{ changed: boolean }> {
-    const { storeId, groupId } = this.ssoGroup(resource);
-    return removeGroupMember(this.clients.identityStore, storeId, groupId, principalId);
+    switch (resource.kind) {
+      case 'sso_group': {
+        const storeId = await this.identityCenter.identityStoreId();
+        return removeGroupMember(this.clients.identityStore, storeId, need(resource, 'groupId'), principalId);
+      }
+      case 'sso_permission_set': {
+        const { instanceArn } = await this.identityCenter.instance();
+        return unassignPermissionSet(
+          this.clients.ssoAdmin,
+          { instanceArn, principalId, ...this.assignmentOf(resource) },
+          this.settings.poll ?? DEFAULT_POLL,
+        );
+      }
+      case 'iam_group': {
+        const iam = await this.accounts.iam(need(resource, 'accountId'));
+        return removeFromIamGroup(iam, need(resource, 'groupName'), principalId);
+      }
+    }
+  }
+
+  /** Who holds the resource in AWS now, as principal ids of the form `grant` returns. */
+  async holders(resource: Resource): Promise<string[]> {
+    switch (resource.kind) {
+      case 'sso_group':
+        return groupMembers(
+          this.clients.identityStore,
+          await this.identityCenter.identityStoreId(),
+          need(resource, 'groupId'),
+        );
+      case 'sso_permission_set': {
+        const { instanceArn } = await this.identityCenter.instance();
+        const { accountId, permissionSetArn } = this.assignmentOf(resource);
+        const holders = await assignmentHolders(
+          this.clients.ssoAdmin,
+          instanceArn,
+          accountId,
+          permissionSetArn,
+        );
+        return holders.filter((h) => h.principalType === 'USER').map((h) => h.principalId);
+      }
+      case 'iam_group': {
+        const iam = await this.accounts.iam(need(resource, 'accountId'));
+        return iamGroupMembers(iam, need(resource, 'groupName'));
+      }
+    }
+  }
+
+  /**
+   * What was done with a grant, from CloudTrail in the resource's account (Latch's own account for
+   * Identity Center groups). IAM users appear under their user name; Identity Center sessions under
+   * the user's sign-in name, which Latch knows as the email.
+   */
+  async activity(resource: Resource, window: ActivityWindow): Promise<ActivitySummary> {
+    const accountId = resource.accountId ?? (await this.accounts.homeAccount()).account;
+    const userName = resource.kind === 'iam_group' ? window.principalId : window.email;
+    const client = await this.accounts.cloudTrail(accountId);
+    const region = (await client.config.region()) ?? 'us-east-1';
+    return this.trail.summarize(client, { accountId, region }, userName, window);
   }
 
   /** The account and principal Latch runs as, for the start-up log. */
@@ -41,19 +161,19 @@ export class AwsProvisioner implements AccessProvisioner {
     };
   }
 
-  private ssoGroup(resource: Resource): { storeId: string; groupId: string } {
-    if (resource.kind !== 'sso_group' || !resource.groupId) {
-      throw new ProvisioningError(
-        `resource ${resource.id} of kind ${resource.kind} is not supported yet`,
-        false,
-      );
-    }
-    if (!this.identityStoreId) {
-      throw new ProvisioningError(
-        'aws.identity_center.identity_store_id is not set in the policy file',
-        false,
-      );
-    }
-    return { storeId: this.identityStoreId, groupId: resource.groupId };
+  destroy(): void {
+    this.accounts.destroy();
+    destroyAwsClients(this.clients);
   }
+
+  private assignmentOf(resource: Resource): { accountId: string; permissionSetArn: string } {
+    return { accountId: need(resource, 'accountId'), permissionSetArn: need(resource, 'permissionSetArn') };
+  }
+}
+
+function need(resource: Resource, field: 'groupId' | 'accountId' | 'permissionSetArn' | 'groupName'): string {
+  const value = resource[field];
+  if (!value)
+    throw new ProvisioningError(`resource ${resource.id} (${resource.kind}) has no ${field}`, false);
+  return value;
 }

@@ -1,21 +1,81 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
+
+export type Credentials = NonNullable<IAMClientConfig['credentials']>;
+
+/** Told of every command a client sends (once per command, not per retry), as an IAM action. */
+export type CallListener = (action: string) => void;
 
 export interface AwsClients {
   identityStore: IdentitystoreClient;
+  ssoAdmin: SSOAdminClient;
+  organizations: OrganizationsClient;
+  iam: IAMClient;
+  cloudTrail: CloudTrailClient;
   sts: STSClient;
 }
 
-/**
- * Region only: endpoints, credentials and retry settings come from the SDK's own
- * configuration (AWS_ENDPOINT_URL_*, AWS_MAX_ATTEMPTS …), never from code.
- */
-export function createAwsClients(region?: string): AwsClients {
-  const config = region ? { region } : {};
-  return { identityStore: new IdentitystoreClient(config), sts: new STSClient(config) };
+export interface AwsClientOptions {
+  region?: string;
+  onCall?: CallListener;
+}
+
+/** Retries: throttling and 5xx, with the SDK's jittered backoff. AWS_MAX_ATTEMPTS still wins when set. */
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+interface Sendable {
+  // biome-ignore lint/suspicious/noExplicitAny: every client's stack is typed by its own inputs; this middleware reads none
+  middlewareStack: { add(middleware: any, options: { step: 'initialize'; name: string }): void };
+}
+
+/** Counts each command by IAM action (`iam:AddUserToGroup`); `prefix` is the service's IAM prefix. */
+export function countCalls(client: Sendable, prefix: string, onCall: CallListener | undefined): void {
+  if (!onCall) return;
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
+      onCall(`${prefix}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'latchCallCounter' },
+  );
+}
+
+/** Region and retries only: endpoints come from the SDK's own configuration (AWS_ENDPOINT_URL_*). */
+export function clientConfig(
+  region: string | undefined,
+  credentials?: Credentials,
+): { region?: string; maxAttempts?: number; credentials?: Credentials } {
+  return {
+    ...(region ? { region } : {}),
+    ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: DEFAULT_MAX_ATTEMPTS }),
+    ...(credentials ? { credentials } : {}),
+  };
+}
+
+/** Clients for Latch's own account, with the default credential chain. */
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const config = clientConfig(options.region);
+  const clients: AwsClients = {
+    identityStore: new IdentitystoreClient(config),
+    ssoAdmin: new SSOAdminClient(config),
+    organizations: new OrganizationsClient(config),
+    iam: new IAMClient(config),
+    cloudTrail: new CloudTrailClient(config),
+    sts: new STSClient(config),
+  };
+  countCalls(clients.identityStore, 'identitystore', options.onCall);
+  countCalls(clients.ssoAdmin, 'sso', options.onCall);
+  countCalls(clients.organizations, 'organizations', options.onCall);
+  countCalls(clients.iam, 'iam', options.onCall);
+  countCalls(clients.cloudTrail, 'cloudtrail', options.onCall);
+  countCalls(clients.sts, 'sts', options.onCall);
+  return clients;
 }
 
 export function destroyAwsClients(clients: AwsClients): void {
-  clients.identityStore.destroy();
-  clients.sts.destroy();
+  for (const client of Object.values(clients)) client.destroy();
 }

@@ -3,6 +3,7 @@ import {
   DeleteGroupMembershipCommand,
   GetGroupMembershipIdCommand,
   type IdentitystoreClient,
+  paginateListGroupMemberships,
 } from '@aws-sdk/client-identitystore';
 import { awsErrorName, toProvisioningError } from './aws-errors.js';
 
@@ -29,7 +30,7 @@ export async function addGroupMember(
     ) {
       return { changed: false };
     }
-    throw toProvisioningError('CreateGroupMembership', error);
+    throw toProvisioningError('identitystore:CreateGroupMembership', error);
   }
 }
 
@@ -49,7 +50,7 @@ export async function removeGroupMember(
     return { changed: true };
   } catch (error) {
     if (awsErrorName(error) === 'ResourceNotFoundException') return { changed: false };
-    throw toProvisioningError('DeleteGroupMembership', error);
+    throw toProvisioningError('identitystore:DeleteGroupMembership', error);
   }
 }
 
@@ -70,6 +71,30 @@ async function membershipId(
     return found.MembershipId;
   } catch (error) {
     if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
-    throw toProvisioningError('GetGroupMembershipId', error);
+    throw toProvisioningError('identitystore:GetGroupMembershipId', error);
   }
+}
+
+/** The user ids in an Identity Center group, read to the last page. */
+export async function groupMembers(
+  client: IdentitystoreClient,
+  identityStoreId: string,
+  groupId: string,
+): Promise<string[]> {
+  const members: string[] = [];
+  try {
+    for await (const page of paginateListGroupMemberships(
+      { client },
+      { IdentityStoreId: identityStoreId, GroupId: groupId },
+    )) {
+      for (const membership of page.GroupMemberships ?? []) {
+        if (membership.MemberId && 'UserId' in membership.MemberId && membership.MemberId.UserId) {
+          members.push(membership.MemberId.UserId);
+        }
+      }
+    }
+  } catch (error) {
+    throw toProvisioningError('identitystore:ListGroupMemberships', error);
+  }
+  return members;
 }

@@ -22,7 +22,8 @@ export async function findIdentityCenterUser(
       // The SDK does not check response shapes; a reply without UserId is not a match.
       if (found.UserId) return found.UserId;
     } catch (error) {
-      if (awsErrorName(error) !== 'ResourceNotFoundException') throw toProvisioningError('GetUserId', error);
+      if (awsErrorName(error) !== 'ResourceNotFoundException')
+        throw toProvisioningError('identitystore:GetUserId', error);
     }
   }
   throw new ProvisioningError(`no IAM Identity Center user has the email or user name ${email}`, false);

@@ -140,3 +140,56 @@ export interface Policy {
   };
   resources: Resource[];
 }
+
+/** Something found in AWS by catalog sync; `key` is its natural identity across syncs. */
+export interface DiscoveredResource {
+  key: string;
+  kind: ResourceKind;
+  name: string;
+  accountId?: string;
+  accountName?: string;
+  permissionSetArn?: string;
+  groupName?: string;
+  groupId?: string;
+}
+
+/** A part of AWS that sync could not read: which account (if one), which step, and AWS's error. */
+export interface SyncFailure {
+  accountId?: string;
+  step: string;
+  error: string;
+}
+
+export interface CatalogDiscovery {
+  resources: DiscoveredResource[];
+  accounts: Array<{ id: string; name: string }>;
+  failures: SyncFailure[];
+  /** AWS calls made (commands, not retries), in all and by IAM action. */
+  calls: number;
+  callsByAction: Record<string, number>;
+  durationMs: number;
+}
+
+/** One catalog sync as recorded: what was found, and what it cost. */
+export interface SyncRun {
+  startedAt: Date;
+  finishedAt: Date;
+  trigger: 'cli' | 'schedule' | 'slack';
+  actor: string;
+  accounts: number;
+  resources: number;
+  unclassified: number;
+  /** Policy resources that sync did not find in AWS. */
+  missing: string[];
+  failures: SyncFailure[];
+  calls: number;
+  durationMs: number;
+}
+
+/** A catalog entry as admins see it: a discovered resource and the policy resource it is, if any. */
+export interface CatalogEntry extends DiscoveredResource {
+  id: string;
+  /** The policy resource this is, or undefined when the policy does not name it (tier `unclassified`). */
+  policyResourceId?: string;
+  lastSeenAt: Date;
+}

@@ -2,6 +2,7 @@ import type {
   AccessRequest,
   Approval,
   AuditEvent,
+  CatalogDiscovery,
   Grant,
   Person,
   Policy,
@@ -111,11 +112,26 @@ export interface ProvisionResult {
   changed: boolean;
 }
 
-/** AWS. Both operations are idempotent: already there / already gone count as done. */
+/** A finished grant's window, for reading what was done with it. */
+export interface ActivityWindow {
+  principalId: string;
+  email: string;
+  start: Date;
+  end: Date;
+}
+
+/** AWS. Grant and revoke are idempotent: already there / already gone count as done. */
 export interface AccessProvisioner {
   supports(resource: Resource): boolean;
   grant(resource: Resource, email: string): Promise<ProvisionResult>;
   revoke(resource: Resource, principalId: string): Promise<{ changed: boolean }>;
+  /** Who holds the resource in AWS now, as principal ids of the form `grant` returns. */
+  holders(resource: Resource): Promise<string[]>;
+}
+
+/** Reads the AWS catalog: what exists that could be granted. */
+export interface CatalogSource {
+  discover(): Promise<CatalogDiscovery>;
 }
 
 export interface ReviewCardData {

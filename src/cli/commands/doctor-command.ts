@@ -34,7 +34,7 @@ exit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 bad usa
     report(await checkDatabase(io.env));
     for (const result of await checkSlackToken(io.env)) report(result);
     report(checkSlackMode(io.env));
-    const clients = createAwsClients(loaded?.aws?.region);
+    const clients = createAwsClients(loaded?.aws?.region ? { region: loaded.aws.region } : {});
     try {
       const identity = await checkAwsIdentity(clients);
       report(identity);

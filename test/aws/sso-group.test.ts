@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsProvisioner } from '../../src/aws/aws-provisioner.js';
-import { createAwsClients } from '../../src/aws/clients.js';
 import { ProvisioningError } from '../../src/core/errors.js';
 import type { Resource } from '../../src/core/model.js';
 import { type FakeAwsServer, startFakeAwsServer } from '../support/fake-aws-server.js';
@@ -19,7 +18,7 @@ describe('AwsProvisioner for Identity Center groups (real SDK, local AWS)', () =
       AWS_ENDPOINT_URL: aws.url,
       AWS_MAX_ATTEMPTS: '1',
     });
-    provisioner = new AwsProvisioner(createAwsClients('us-east-1'), 'd-1234567890');
+    provisioner = new AwsProvisioner({ region: 'us-east-1', identityStoreId: 'd-1234567890' });
     alice = aws.addUser({ userName: 'alice@example.com', email: 'alice.work@example.com' });
     aws.addUser({ userName: 'bob', email: 'bob@example.com' });
     const group = aws.addGroup({ displayName: 'oncall' });

@@ -1,0 +1,128 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { ProvisioningError } from '../core/errors.js';
+import { type AwsClients, type CallListener, type Credentials, clientConfig, countCalls } from './clients.js';
+
+export interface CrossAccountSettings {
+  region?: string;
+  /** Role name (may include a path) assumed in member accounts: `aws.cross_account_role`. */
+  role?: string;
+  /** Sent on every AssumeRole: `aws.external_id`. */
+  externalId?: string;
+  onCall?: CallListener;
+}
+
+/** An AssumeRole into a member account failed; names the account and role. */
+export class AssumeRoleError extends ProvisioningError {
+  constructor(
+    readonly accountId: string,
+    readonly roleArn: string,
+    cause: unknown,
+  ) {
+    const name = cause instanceof Error ? cause.name : 'Error';
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const denied = name === 'AccessDenied' || name === 'AccessDeniedException';
+    super(
+      `cannot assume ${roleArn} in account ${accountId}: ${name}: ${message}` +
+        (denied ? ' (check the role exists, trusts Latch, and expects aws.external_id)' : ''),
+      !denied,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Clients per account: Latch's own account uses the default credentials; member accounts are reached
+ * through `role` with `externalId` (never without one). Each member account gets one client whose
+ * credentials the SDK caches and renews shortly before they expire.
+ */
+export class AccountClients {
+  private home: Promise<{ account: string; partition: string }> | undefined;
+  private readonly iamClients = new Map<string, IAMClient>();
+  private readonly trailClients = new Map<string, CloudTrailClient>();
+
+  constructor(
+    readonly clients: AwsClients,
+    private readonly settings: CrossAccountSettings,
+  ) {}
+
+  /** The account and partition Latch's own credentials belong to (asked once, then remembered). */
+  homeAccount(): Promise<{ account: string; partition: string }> {
+    this.home ??= this.clients.sts.send(new GetCallerIdentityCommand({})).then((identity) => {
+      if (!identity.Account || !identity.Arn)
+        throw new ProvisioningError('GetCallerIdentity returned no account', true);
+      return { account: identity.Account, partition: identity.Arn.split(':')[1] ?? 'aws' };
+    });
+    this.home.catch(() => {
+      this.home = undefined;
+    });
+    return this.home;
+  }
+
+  async iam(accountId: string): Promise<IAMClient> {
+    return this.forAccount(accountId, this.iamClients, this.clients.iam, (config) => {
+      const client = new IAMClient(config);
+      countCalls(client, 'iam', this.settings.onCall);
+      return client;
+    });
+  }
+
+  async cloudTrail(accountId: string): Promise<CloudTrailClient> {
+    return this.forAccount(accountId, this.trailClients, this.clients.cloudTrail, (config) => {
+      const client = new CloudTrailClient(config);
+      countCalls(client, 'cloudtrail', this.settings.onCall);
+      return client;
+    });
+  }
+
+  /** The role ARN Latch assumes in `accountId`. */
+  async roleArn(accountId: string): Promise<string> {
+    const { role, externalId } = this.settings;
+    if (!role || !externalId) {
+      throw new ProvisioningError(
+        `account ${accountId} is not Latch's own account: set aws.cross_account_role and aws.external_id in the policy`,
+        false,
+      );
+    }
+    const { partition } = await this.homeAccount();
+    return `arn:${partition}:iam::${accountId}:role/${role.replace(/^\/+/, '')}`;
+  }
+
+  destroy(): void {
+    for (const client of [...this.iamClients.values(), ...this.trailClients.values()]) client.destroy();
+    this.iamClients.clear();
+    this.trailClients.clear();
+  }
+
+  private async forAccount<T>(
+    accountId: string,
+    cache: Map<string, T>,
+    homeClient: T,
+    create: (config: ReturnType<typeof clientConfig>) => T,
+  ): Promise<T> {
+    if ((await this.homeAccount()).account === accountId) return homeClient;
+    const cached = cache.get(accountId);
+    if (cached) return cached;
+    const client = create(clientConfig(this.settings.region, await this.assumeRole(accountId)));
+    cache.set(accountId, client);
+    return client;
+  }
+
+  private async assumeRole(accountId: string): Promise<Credentials> {
+    const roleArn = await this.roleArn(accountId);
+    const provider = fromTemporaryCredentials({
+      params: { RoleArn: roleArn, RoleSessionName: 'latch', ExternalId: this.settings.externalId },
+      ...(this.settings.region ? { clientConfig: clientConfig(this.settings.region) } : {}),
+    });
+    return async (properties) => {
+      this.settings.onCall?.('sts:AssumeRole');
+      try {
+        return await provider(properties);
+      } catch (error) {
+        throw new AssumeRoleError(accountId, roleArn, error);
+      }
+    };
+  }
+}

@@ -1,0 +1,205 @@
+import { paginateListGroups as paginateStoreGroups } from '@aws-sdk/client-identitystore';
+import { paginateListAccounts } from '@aws-sdk/client-organizations';
+import {
+  DescribePermissionSetCommand,
+  paginateListAccountsForProvisionedPermissionSet,
+  paginateListPermissionSets,
+} from '@aws-sdk/client-sso-admin';
+import pLimit from 'p-limit';
+import type { CatalogDiscovery, DiscoveredResource, SyncFailure } from '../core/model.js';
+import { AccountClients, type CrossAccountSettings } from './account-clients.js';
+import { createAwsClients } from './clients.js';
+import { listIamGroups } from './iam-groups.js';
+import { IdentityCenterLocator } from './identity-center.js';
+
+export interface DiscoverySettings extends CrossAccountSettings {
+  instanceArn?: string;
+  identityStoreId?: string;
+}
+
+/** Accounts read at once; each needs its own AssumeRole and IAM listing. */
+const ACCOUNTS_AT_ONCE = 8;
+const PERMISSION_SETS_AT_ONCE = 4;
+
+/**
+ * Reads what can be granted across the organization: accounts, permission sets and where they are
+ * provisioned, Identity Center groups, and IAM groups in every reachable account. Calls grow with
+ * accounts + permission sets + groups. A part that fails is reported and the rest goes on.
+ */
+export async function discoverCatalog(settings: DiscoverySettings): Promise<CatalogDiscovery> {
+  const started = Date.now();
+  const callsByAction: Record<string, number> = {};
+  const onCall = (action: string) => {
+    callsByAction[action] = (callsByAction[action] ?? 0) + 1;
+    settings.onCall?.(action);
+  };
+  const clients = createAwsClients({ ...(settings.region ? { region: settings.region } : {}), onCall });
+  const accountClients = new AccountClients(clients, { ...settings, onCall });
+  const failures: SyncFailure[] = [];
+  const resources: DiscoveredResource[] = [];
+  const fail = (step: string, error: unknown, accountId?: string) =>
+    failures.push({ ...(accountId ? { accountId } : {}), step, error: describe(error) });
+
+  try {
+    const accounts = await listAccounts(clients, accountClients, fail);
+    const names = new Map(accounts.map((a) => [a.id, a.name]));
+
+    const locator = new IdentityCenterLocator(clients.ssoAdmin, {
+      ...(settings.instanceArn ? { instanceArn: settings.instanceArn } : {}),
+      ...(settings.identityStoreId ? { identityStoreId: settings.identityStoreId } : {}),
+    });
+    const instance = await locator.instance().catch((error: unknown) => {
+      fail('sso:ListInstances', error);
+      return undefined;
+    });
+    if (instance) {
+      resources.push(...(await permissionSets(clients, instance.instanceArn, names, fail)));
+      resources.push(...(await identityCenterGroups(clients, instance.identityStoreId, fail)));
+    }
+
+    const limit = pLimit(ACCOUNTS_AT_ONCE);
+    const perAccount = await Promise.all(
+      accounts.map((account) =>
+        limit(async () => {
+          try {
+            const groups = await listIamGroups(await accountClients.iam(account.id));
+            return groups.map(
+              (g): DiscoveredResource => ({
+                key: `iam_group:${account.id}:${g.groupName}`,
+                kind: 'iam_group',
+                name: g.groupName,
+                accountId: account.id,
+                accountName: account.name,
+                groupName: g.groupName,
+              }),
+            );
+          } catch (error) {
+            fail('iam:ListGroups', error, account.id);
+            return [];
+          }
+        }),
+      ),
+    );
+    resources.push(...perAccount.flat());
+    const calls = Object.values(callsByAction).reduce((sum, n) => sum + n, 0);
+    return { resources, accounts, failures, calls, callsByAction, durationMs: Date.now() - started };
+  } finally {
+    accountClients.destroy();
+    for (const client of Object.values(clients)) client.destroy();
+  }
+}
+
+type Fail = (step: string, error: unknown, accountId?: string) => void;
+
+/** The organization's active accounts; without Organizations access, just Latch's own account. */
+async function listAccounts(
+  clients: ReturnType<typeof createAwsClients>,
+  accountClients: AccountClients,
+  fail: Fail,
+): Promise<Array<{ id: string; name: string }>> {
+  const accounts: Array<{ id: string; name: string }> = [];
+  try {
+    for await (const page of paginateListAccounts({ client: clients.organizations }, {})) {
+      for (const a of page.Accounts ?? []) {
+        const active = (a.State ?? a.Status ?? 'ACTIVE') === 'ACTIVE';
+        if (a.Id && active) accounts.push({ id: a.Id, name: a.Name ?? a.Id });
+      }
+    }
+    return accounts;
+  } catch (error) {
+    fail('organizations:ListAccounts', error);
+    try {
+      const home = await accountClients.homeAccount();
+      return [{ id: home.account, name: home.account }];
+    } catch (homeError) {
+      fail('sts:GetCallerIdentity', homeError);
+      return [];
+    }
+  }
+}
+
+async function permissionSets(
+  clients: ReturnType<typeof createAwsClients>,
+  instanceArn: string,
+  accountNames: Map<string, string>,
+  fail: Fail,
+): Promise<DiscoveredResource[]> {
+  const arns: string[] = [];
+  try {
+    for await (const page of paginateListPermissionSets(
+      { client: clients.ssoAdmin },
+      { InstanceArn: instanceArn },
+    )) {
+      arns.push(...(page.PermissionSets ?? []));
+    }
+  } catch (error) {
+    fail('sso:ListPermissionSets', error);
+    return [];
+  }
+  const limit = pLimit(PERMISSION_SETS_AT_ONCE);
+  const found = await Promise.all(
+    arns.map((arn) =>
+      limit(async (): Promise<DiscoveredResource[]> => {
+        try {
+          const described = await clients.ssoAdmin.send(
+            new DescribePermissionSetCommand({ InstanceArn: instanceArn, PermissionSetArn: arn }),
+          );
+          const name = described.PermissionSet?.Name ?? arn.split('/').at(-1) ?? arn;
+          const accountIds: string[] = [];
+          for await (const page of paginateListAccountsForProvisionedPermissionSet(
+            { client: clients.ssoAdmin },
+            { InstanceArn: instanceArn, PermissionSetArn: arn },
+          )) {
+            accountIds.push(...(page.AccountIds ?? []));
+          }
+          return accountIds.map((accountId) => ({
+            key: `sso_permission_set:${accountId}:${arn}`,
+            kind: 'sso_permission_set',
+            name,
+            accountId,
+            accountName: accountNames.get(accountId) ?? accountId,
+            permissionSetArn: arn,
+          }));
+        } catch (error) {
+          fail('sso:DescribePermissionSet', error);
+          return [];
+        }
+      }),
+    ),
+  );
+  return found.flat();
+}
+
+async function identityCenterGroups(
+  clients: ReturnType<typeof createAwsClients>,
+  identityStoreId: string,
+  fail: Fail,
+): Promise<DiscoveredResource[]> {
+  const groups: DiscoveredResource[] = [];
+  try {
+    for await (const page of paginateStoreGroups(
+      { client: clients.identityStore },
+      { IdentityStoreId: identityStoreId },
+    )) {
+      for (const g of page.Groups ?? []) {
+        if (!g.GroupId) continue;
+        groups.push({
+          key: `sso_group:${g.GroupId}`,
+          kind: 'sso_group',
+          name: g.DisplayName ?? g.GroupId,
+          groupId: g.GroupId,
+        });
+      }
+    }
+  } catch (error) {
+    fail('identitystore:ListGroups', error);
+  }
+  return groups;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.message.startsWith(error.name) || error.name === 'ProvisioningError'
+    ? error.message
+    : `${error.name}: ${error.message}`;
+}

@@ -1,0 +1,191 @@
+import {
+  CreateAccountAssignmentCommand,
+  DeleteAccountAssignmentCommand,
+  DescribeAccountAssignmentCreationStatusCommand,
+  DescribeAccountAssignmentDeletionStatusCommand,
+  paginateListAccountAssignments,
+  paginateListAccountAssignmentsForPrincipal,
+  type SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
+import pLimit from 'p-limit';
+import { ProvisioningError } from '../core/errors.js';
+import { awsErrorName, toProvisioningError } from './aws-errors.js';
+
+export interface AssignmentTarget {
+  instanceArn: string;
+  accountId: string;
+  permissionSetArn: string;
+  /** Identity Center user id. */
+  principalId: string;
+}
+
+export interface PollSettings {
+  /** First wait before asking for the status; doubles up to `maxDelayMs`. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** Give up (retriably) after this long; the next attempt finds what AWS finished meanwhile. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_POLL: PollSettings = { firstDelayMs: 250, maxDelayMs: 5000, timeoutMs: 120_000 };
+
+/** Identity Center allows 10 outstanding CreateAccountAssignment requests (PLATFORM.md B3); stay under. */
+const outstanding = pLimit(8);
+
+/** Gives a user a permission set on an account, waiting until AWS says it is done. */
+export async function assignPermissionSet(
+  client: SSOAdminClient,
+  target: AssignmentTarget,
+  poll: PollSettings = DEFAULT_POLL,
+): Promise<{ changed: boolean }> {
+  if (await hasAssignment(client, target)) return { changed: false };
+  await outstanding(async () => {
+    let requestId: string | undefined;
+    try {
+      const created = await client.send(new CreateAccountAssignmentCommand(assignmentInput(target)));
+      requestId = created.AccountAssignmentCreationStatus?.RequestId;
+    } catch (error) {
+      throw toProvisioningError('sso:CreateAccountAssignment', error);
+    }
+    if (!requestId) throw new ProvisioningError('CreateAccountAssignment returned no request id', true);
+    const id = requestId;
+    await waitForStatus('creation', poll, async () => {
+      try {
+        const described = await client.send(
+          new DescribeAccountAssignmentCreationStatusCommand({
+            InstanceArn: target.instanceArn,
+            AccountAssignmentCreationRequestId: id,
+          }),
+        );
+        return described.AccountAssignmentCreationStatus ?? {};
+      } catch (error) {
+        throw toProvisioningError('sso:DescribeAccountAssignmentCreationStatus', error);
+      }
+    });
+  });
+  return { changed: true };
+}
+
+/** Takes a permission set on an account away from a user; no such assignment counts as done. */
+export async function unassignPermissionSet(
+  client: SSOAdminClient,
+  target: AssignmentTarget,
+  poll: PollSettings = DEFAULT_POLL,
+): Promise<{ changed: boolean }> {
+  if (!(await hasAssignment(client, target))) return { changed: false };
+  await outstanding(async () => {
+    let requestId: string | undefined;
+    try {
+      const deleted = await client.send(new DeleteAccountAssignmentCommand(assignmentInput(target)));
+      requestId = deleted.AccountAssignmentDeletionStatus?.RequestId;
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return;
+      throw toProvisioningError('sso:DeleteAccountAssignment', error);
+    }
+    if (!requestId) throw new ProvisioningError('DeleteAccountAssignment returned no request id', true);
+    const id = requestId;
+    await waitForStatus('deletion', poll, async () => {
+      try {
+        const described = await client.send(
+          new DescribeAccountAssignmentDeletionStatusCommand({
+            InstanceArn: target.instanceArn,
+            AccountAssignmentDeletionRequestId: id,
+          }),
+        );
+        return described.AccountAssignmentDeletionStatus ?? {};
+      } catch (error) {
+        throw toProvisioningError('sso:DescribeAccountAssignmentDeletionStatus', error);
+      }
+    });
+  });
+  return { changed: true };
+}
+
+/** Who holds a permission set on an account: user and group principal ids. */
+export async function assignmentHolders(
+  client: SSOAdminClient,
+  instanceArn: string,
+  accountId: string,
+  permissionSetArn: string,
+): Promise<Array<{ principalId: string; principalType: string }>> {
+  const holders: Array<{ principalId: string; principalType: string }> = [];
+  try {
+    for await (const page of paginateListAccountAssignments(
+      { client },
+      { InstanceArn: instanceArn, AccountId: accountId, PermissionSetArn: permissionSetArn },
+    )) {
+      for (const a of page.AccountAssignments ?? []) {
+        if (a.PrincipalId)
+          holders.push({ principalId: a.PrincipalId, principalType: a.PrincipalType ?? 'USER' });
+      }
+    }
+  } catch (error) {
+    throw toProvisioningError('sso:ListAccountAssignments', error);
+  }
+  return holders;
+}
+
+function assignmentInput(target: AssignmentTarget) {
+  return {
+    InstanceArn: target.instanceArn,
+    TargetId: target.accountId,
+    TargetType: 'AWS_ACCOUNT' as const,
+    PermissionSetArn: target.permissionSetArn,
+    PrincipalType: 'USER' as const,
+    PrincipalId: target.principalId,
+  };
+}
+
+async function hasAssignment(client: SSOAdminClient, target: AssignmentTarget): Promise<boolean> {
+  try {
+    for await (const page of paginateListAccountAssignmentsForPrincipal(
+      { client },
+      {
+        InstanceArn: target.instanceArn,
+        PrincipalId: target.principalId,
+        PrincipalType: 'USER',
+        Filter: { AccountId: target.accountId },
+      },
+    )) {
+      const assignments = page.AccountAssignments ?? [];
+      if (
+        assignments.some(
+          (a) => a.PermissionSetArn === target.permissionSetArn && a.AccountId === target.accountId,
+        )
+      ) {
+        return true;
+      }
+    }
+    return false;
+  } catch (error) {
+    throw toProvisioningError('sso:ListAccountAssignmentsForPrincipal', error);
+  }
+}
+
+/** Polls with doubling delays until the request leaves IN_PROGRESS; FAILED carries AWS's reason. */
+async function waitForStatus(
+  kind: 'creation' | 'deletion',
+  poll: PollSettings,
+  describe: () => Promise<{ Status?: string; FailureReason?: string; RequestId?: string }>,
+): Promise<void> {
+  const deadline = Date.now() + poll.timeoutMs;
+  let delay = poll.firstDelayMs;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    const status = await describe();
+    if (status.Status === 'SUCCEEDED') return;
+    if (status.Status === 'FAILED') {
+      throw new ProvisioningError(
+        `Identity Center account assignment ${kind} failed: ${status.FailureReason ?? 'no reason given'}`,
+        false,
+      );
+    }
+    if (Date.now() + delay > deadline) {
+      throw new ProvisioningError(
+        `Identity Center account assignment ${kind} ${status.RequestId ?? ''} still in progress after ${Math.round(poll.timeoutMs / 1000)}s`,
+        true,
+      );
+    }
+    delay = Math.min(delay * 2, poll.maxDelayMs);
+  }
+}

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AwsProvisioner } from '../../src/aws/aws-provisioner.js';
+import { ProvisioningError } from '../../src/core/errors.js';
+import type { Resource } from '../../src/core/model.js';
+import type { FakeAwsServer } from '../support/fake-aws-server.js';
+import { addMemberAccount, EXTERNAL_ID, MEMBER_ACCOUNT, ROLE_NAME, startLocalAws } from './aws-env.js';
+
+const readOnly = (accountId: string): Resource => ({
+  id: 'dev-readonly',
+  name: 'ReadOnly',
+  kind: 'iam_group',
+  accountId,
+  groupName: 'ReadOnly',
+  tier: 'low',
+  owners: [],
+  enforce: false,
+});
+
+describe('AwsProvisioner for IAM groups (real SDK, local AWS)', () => {
+  let aws: FakeAwsServer;
+  let provisioner: AwsProvisioner;
+
+  beforeAll(async () => {
+    aws = await startLocalAws({ pageSize: 2 });
+    addMemberAccount(aws);
+    for (const account of [aws.accountId, MEMBER_ACCOUNT]) {
+      aws.iam.addGroup(account, { groupName: 'ReadOnly' });
+      for (const userName of ['ci-bot', 'deploy', 'legacy']) aws.iam.addUser(account, { userName });
+    }
+    aws.iam.addUser(MEMBER_ACCOUNT, { userName: 'carol.tagged', tags: { email: 'carol@example.com' } });
+    aws.iam.addUser(MEMBER_ACCOUNT, { userName: 'carol@example.com' });
+    aws.iam.addUser(MEMBER_ACCOUNT, { userName: 'dave' });
+    aws.iam.addUser(MEMBER_ACCOUNT, { userName: 'Erin.Tag', tags: { Email: 'ERIN@example.com' } });
+    aws.iam.addUser(aws.accountId, { userName: 'alice@example.com' });
+    provisioner = new AwsProvisioner({ region: 'us-east-1', role: ROLE_NAME, externalId: EXTERNAL_ID });
+  });
+  afterAll(async () => {
+    provisioner.destroy();
+    await aws.close();
+  });
+  beforeEach(() => aws.reset());
+
+  it('adds and removes a member-account user through the cross-account role, idempotently', async () => {
+    const resource = readOnly(MEMBER_ACCOUNT);
+    expect(await provisioner.grant(resource, 'dave@example.com')).toEqual({
+      principalId: 'dave',
+      changed: true,
+    });
+    expect(aws.iam.isMember(MEMBER_ACCOUNT, 'ReadOnly', 'dave')).toBe(true);
+    expect(await provisioner.grant(resource, 'dave@example.com')).toEqual({
+      principalId: 'dave',
+      changed: false,
+    });
+    expect(await provisioner.holders(resource)).toEqual(['dave']);
+
+    expect(await provisioner.revoke(resource, 'dave')).toEqual({ changed: true });
+    expect(aws.iam.isMember(MEMBER_ACCOUNT, 'ReadOnly', 'dave')).toBe(false);
+    expect(await provisioner.revoke(resource, 'dave')).toEqual({ changed: false });
+
+    const assumed = aws.calls.filter((c) => c.operation === 'AssumeRole');
+    expect(assumed).toHaveLength(1);
+    expect(assumed[0]?.input).toMatchObject({
+      RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${ROLE_NAME}`,
+      ExternalId: EXTERNAL_ID,
+    });
+    const iamCalls = aws.calls.filter((c) => c.service === 'iam');
+    expect(new Set(iamCalls.map((c) => c.account))).toEqual(new Set([MEMBER_ACCOUNT]));
+  });
+
+  it('uses the default credentials, without AssumeRole, in its own account', async () => {
+    const resource = readOnly(aws.accountId);
+    expect(await provisioner.grant(resource, 'alice@example.com')).toMatchObject({
+      principalId: 'alice@example.com',
+    });
+    expect(aws.iam.isMember(aws.accountId, 'ReadOnly', 'alice@example.com')).toBe(true);
+    expect(aws.calls.some((c) => c.operation === 'AssumeRole')).toBe(false);
+    await provisioner.revoke(resource, 'alice@example.com');
+  });
+
+  it('matches the email tag before a user named after the email, then the local part', async () => {
+    const resource = readOnly(MEMBER_ACCOUNT);
+    expect((await provisioner.grant(resource, 'carol@example.com')).principalId).toBe('carol.tagged');
+    expect((await provisioner.grant(resource, 'erin@example.com')).principalId).toBe('Erin.Tag');
+    await provisioner.revoke(resource, 'carol.tagged');
+    await provisioner.revoke(resource, 'Erin.Tag');
+  });
+
+  it('refuses an email no IAM user matches, and two users tagged with one email', async () => {
+    const resource = readOnly(MEMBER_ACCOUNT);
+    const unknown = await provisioner.grant(resource, 'zed@example.com').catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(ProvisioningError);
+    expect(unknown).toMatchObject({ retriable: false, message: expect.stringContaining(MEMBER_ACCOUNT) });
+
+    aws.iam.addUser(MEMBER_ACCOUNT, { userName: 'frank-1', tags: { email: 'frank@example.com' } });
+    aws.iam.addUser(MEMBER_ACCOUNT, { userName: 'frank-2', tags: { Email: 'frank@example.com' } });
+    await expect(provisioner.grant(resource, 'frank@example.com')).rejects.toThrow(/frank-1, frank-2/);
+    expect(aws.iam.membersOf(MEMBER_ACCOUNT, 'ReadOnly')).toEqual([]);
+  });
+
+  it('never assumes a role without an ExternalId, and says which account a wrong one fails in', async () => {
+    const noExternalId = new AwsProvisioner({ region: 'us-east-1', role: ROLE_NAME });
+    const missing = await noExternalId
+      .grant(readOnly(MEMBER_ACCOUNT), 'dave@example.com')
+      .catch((e: unknown) => e);
+    expect(missing).toMatchObject({ retriable: false, message: expect.stringContaining('aws.external_id') });
+    noExternalId.destroy();
+
+    const wrong = new AwsProvisioner({ region: 'us-east-1', role: ROLE_NAME, externalId: 'not-the-one' });
+    const denied = await wrong.grant(readOnly(MEMBER_ACCOUNT), 'dave@example.com').catch((e: unknown) => e);
+    expect(denied).toMatchObject({
+      retriable: false,
+      message: expect.stringMatching(new RegExp(`cannot assume .*${ROLE_NAME} in account ${MEMBER_ACCOUNT}`)),
+    });
+    wrong.destroy();
+    expect(
+      aws.calls
+        .filter((c) => c.operation === 'AssumeRole')
+        .map((c) => (c.input as { ExternalId?: string }).ExternalId),
+    ).toEqual(['not-the-one']);
+  });
+
+  it('names the IAM action Latch lacks when AWS denies it', async () => {
+    aws.failNext('AddUserToGroup', { status: 403, type: 'AccessDenied', service: 'iam' });
+    const error = await provisioner
+      .grant(readOnly(MEMBER_ACCOUNT), 'dave@example.com')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      retriable: false,
+      message: expect.stringContaining('iam:AddUserToGroup was denied'),
+    });
+  });
+});
