@@ -1,59 +1,94 @@
 import { describe, expect, it } from 'vitest';
+import { AWS_OPERATIONS } from '../aws/aws-operations.js';
 import { parsePolicy } from '../config/policy.js';
 import { awsPolicy, partitionOf } from './aws-policy.js';
 
 const admins = ['admin@example.com'];
 const ssoGroup = { id: 'oncall', kind: 'sso_group', group_id: 'g-1', tier: 'low' };
+const iamGroup = {
+  id: 'ro',
+  kind: 'iam_group',
+  account_id: '222222222222',
+  group_name: 'ReadOnly',
+  tier: 'low',
+};
+const aws = {
+  region: 'eu-west-1',
+  identity_center: { identity_store_id: 'd-1234567890' },
+  cross_account_role: 'LatchAccess',
+  external_id: 'ext-42',
+};
+
+const actionsOf = (statements: Array<{ Action: string[] }>) => statements.flatMap((s) => s.Action);
 
 describe('awsPolicy', () => {
-  it('grants the four Identity Store calls on the policy store, and GetCallerIdentity', () => {
+  it('covers every operation Latch sends when every kind is in use', () => {
     const loaded = parsePolicy({
       admins,
-      aws: { region: 'eu-west-1', identity_center: { identity_store_id: 'd-1234567890' } },
-      resources: [ssoGroup],
-    });
-    const { document, notes } = awsPolicy(loaded, { accountId: '111122223333' });
-    expect(document).toEqual({
-      Version: '2012-10-17',
-      Statement: [
-        { Sid: 'LatchCallerIdentity', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' },
+      aws,
+      resources: [
+        ssoGroup,
+        iamGroup,
         {
-          Sid: 'LatchIdentityCenterGroupMembership',
-          Effect: 'Allow',
-          Action: [
-            'identitystore:CreateGroupMembership',
-            'identitystore:DeleteGroupMembership',
-            'identitystore:GetGroupMembershipId',
-            'identitystore:GetUserId',
-          ],
-          Resource: [
-            'arn:aws:identitystore::111122223333:identitystore/d-1234567890',
-            'arn:aws:identitystore:::user/*',
-            'arn:aws:identitystore:::group/*',
-            'arn:aws:identitystore:::membership/*',
-          ],
+          id: 'ps',
+          kind: 'sso_permission_set',
+          account_id: '222222222222',
+          permission_set_arn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1',
+          tier: 'low',
         },
       ],
     });
-    expect(notes).toEqual([]);
+    const { document, crossAccount } = awsPolicy(loaded, { accountId: '111122223333' });
+    const home = new Set(actionsOf(document.Statement));
+    const member = new Set(actionsOf(crossAccount?.permissions.Statement ?? []));
+    for (const op of AWS_OPERATIONS) {
+      if (op.scopes.includes('home')) expect(home, op.action).toContain(op.action);
+      if (op.scopes.includes('member')) expect(member, op.action).toContain(op.action);
+    }
+    expect(member.has('sso:CreateAccountAssignment')).toBe(false);
   });
 
-  it('leaves out Identity Store permissions when no resource is an Identity Center group', () => {
-    const loaded = parsePolicy({
-      admins,
-      resources: [
-        { id: 'ro', kind: 'iam_group', account_id: '222222222222', group_name: 'ReadOnly', tier: 'low' },
-      ],
+  it('leaves out the writes of kinds the policy does not use', () => {
+    const { document, crossAccount } = awsPolicy(parsePolicy({ admins, aws, resources: [ssoGroup] }));
+    const actions = actionsOf(document.Statement);
+    expect(actions).toContain('identitystore:CreateGroupMembership');
+    expect(actions).not.toContain('sso:CreateAccountAssignment');
+    expect(actions).not.toContain('iam:AddUserToGroup');
+    expect(actionsOf(crossAccount?.permissions.Statement ?? [])).not.toContain('iam:RemoveUserFromGroup');
+  });
+
+  it('lets only Latch assume the member role, and only with the ExternalId', () => {
+    const { document, crossAccount } = awsPolicy(parsePolicy({ admins, aws, resources: [iamGroup] }), {
+      accountId: '111122223333',
     });
-    const { document, notes } = awsPolicy(loaded);
-    expect(document.Statement.map((s) => s.Sid)).toEqual(['LatchCallerIdentity']);
-    expect(notes).toEqual([expect.stringContaining('iam_group are not provisioned yet (issue 3)')]);
+    expect(crossAccount?.trust.Statement).toEqual([
+      {
+        Sid: 'LatchAssumesWithExternalId',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: ['sts:AssumeRole'],
+        Condition: { StringEquals: { 'sts:ExternalId': 'ext-42' } },
+      },
+    ]);
+    expect(document.Statement.find((s) => s.Sid === 'LatchAssumeCrossAccountRole')).toMatchObject({
+      Action: ['sts:AssumeRole'],
+      Resource: 'arn:aws:iam::*:role/LatchAccess',
+    });
   });
 
-  it('says so when it must use a wildcard for the account or the store', () => {
-    const { document, notes } = awsPolicy(parsePolicy({ admins, resources: [ssoGroup] }));
-    expect(document.Statement[1]?.Resource).toContain('arn:aws:identitystore::*:identitystore/*');
-    expect(notes).toHaveLength(2);
+  it('says so when it must use a wildcard for the account or the store, or has no role', () => {
+    const { document, crossAccount, notes } = awsPolicy(
+      parsePolicy({ admins, resources: [ssoGroup, iamGroup] }),
+    );
+    expect(document.Statement.find((s) => s.Sid === 'LatchIdentityStore')?.Resource).toContain(
+      'arn:aws:identitystore::*:identitystore/*',
+    );
+    expect(crossAccount).toBeUndefined();
+    expect(notes).toEqual([
+      expect.stringContaining('no --account'),
+      expect.stringContaining('identity_store_id'),
+      expect.stringContaining('cross_account_role'),
+    ]);
   });
 
   it.each([
