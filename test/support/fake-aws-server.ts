@@ -211,7 +211,7 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
   const sts = new StsState(accountId);
   const iam = new IamState(accountId);
   const organizations = new OrganizationsState(accountId);
-  const ssoAdmin = new SsoAdminState(accountId);
+  const ssoAdmin = new SsoAdminState(accountId, directory);
   const cloudTrail = new CloudTrailState(accountId);
   const services: FakeServiceHandler[] = [
     identityStoreService(directory),
