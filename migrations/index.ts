@@ -3,6 +3,7 @@ import * as createCoreTables from './20261121T200000Z-create-core-tables.js';
 import * as addTicketAndDecisionReason from './20261121T202854Z-add-ticket-and-decision-reason.js';
 import * as addRemindedAndEscalated from './20261121T210138Z-add-reminded-and-escalated.js';
 import * as addApprovedDuration from './20261121T212714Z-add-approved-duration.js';
+import * as addCatalogSync from './20261121T222159Z-add-catalog-sync.js';
 
 /** Every migration, in order. A static list survives compilation (no directory scan). */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261121T202854Z-add-ticket-and-decision-reason': addTicketAndDecisionReason,
   '20261121T210138Z-add-reminded-and-escalated': addRemindedAndEscalated,
   '20261121T212714Z-add-approved-duration': addApprovedDuration,
+  '20261121T222159Z-add-catalog-sync': addCatalogSync,
 };

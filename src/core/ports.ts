@@ -3,12 +3,14 @@ import type {
   Approval,
   AuditEvent,
   CatalogDiscovery,
+  CatalogEntry,
   Grant,
   Person,
   Policy,
   RequestStatus,
   Resource,
   SlackMessageRef,
+  SyncRun,
 } from './model.js';
 
 export interface Clock {
@@ -87,6 +89,16 @@ export interface Store {
   auditThread(requestId: string): Promise<string | undefined>;
   setAuditThread(requestId: string, ts: string): Promise<void>;
   listSlackMessages(requestId: string): Promise<SlackMessageRef[]>;
+
+  /** What catalog sync found, policy resources included, by kind and name. */
+  listCatalog(): Promise<CatalogEntry[]>;
+  /** Saves `entries` (upserted by key) and drops every other entry except `keepKeys`. */
+  replaceCatalog(entries: readonly CatalogEntry[], keepKeys: readonly string[]): Promise<void>;
+  insertSyncRun(run: SyncRun): Promise<void>;
+  lastSyncRun(): Promise<SyncRun | undefined>;
+  /** Takes or renews a named lease; false while another holder has it. */
+  takeLease(lease: { name: string; holder: string; now: Date; until: Date }): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
 
   upsertPerson(person: Person & { identityCenterUserId?: string }): Promise<void>;
   syncResources(resources: readonly Resource[]): Promise<void>;

@@ -3,12 +3,15 @@ import type {
   AccessRequest,
   Approval,
   AuditEvent,
+  CatalogEntry,
   Grant,
   Person,
   Resource,
   SlackMessageRef,
+  SyncRun,
 } from '../core/model.js';
 import type { GrantPatch, RequestPatch, Store } from '../core/ports.js';
+import * as catalog from './queries/catalog.js';
 import * as dueWork from './queries/due-work.js';
 import * as reporting from './queries/reporting.js';
 import {
@@ -123,6 +126,30 @@ export class KyselyStore implements Store {
 
   /** Takes due rows no other replica holds, and leases them until `leaseUntil`. */
   /** Marks due pending requests (at most once each, by `column`) and returns them; SKIP LOCKED as for grants. */
+  async listCatalog(): Promise<CatalogEntry[]> {
+    return catalog.listCatalog(this.db);
+  }
+
+  async replaceCatalog(entries: readonly CatalogEntry[], keepKeys: readonly string[]): Promise<void> {
+    await catalog.replaceCatalog(this.db, entries, keepKeys);
+  }
+
+  async insertSyncRun(run: SyncRun): Promise<void> {
+    await catalog.insertSyncRun(this.db, run);
+  }
+
+  async lastSyncRun(): Promise<SyncRun | undefined> {
+    return catalog.lastSyncRun(this.db);
+  }
+
+  async takeLease(lease: { name: string; holder: string; now: Date; until: Date }): Promise<boolean> {
+    return catalog.takeLease(this.db, lease);
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await catalog.releaseLease(this.db, name, holder);
+  }
+
   async lastHumanApproval(filter: { requesterId: string; resourceId: string; since: Date }) {
     return reporting.lastHumanApproval(this.db, filter);
   }

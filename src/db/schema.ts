@@ -92,7 +92,48 @@ export interface AuditEventTable {
   detail: ColumnType<Record<string, unknown>, string, never>;
 }
 
+export interface DiscoveredResourceTable {
+  key: string;
+  id: string;
+  kind: string;
+  name: string;
+  account_id: string | null;
+  account_name: string | null;
+  permission_set_arn: string | null;
+  group_name: string | null;
+  group_id: string | null;
+  policy_resource_id: string | null;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface SyncRunTable {
+  id: Generated<number>;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  trigger: string;
+  actor: string;
+  accounts: number;
+  resources: number;
+  unclassified: number;
+  /** JSON: policy resource ids not found in AWS. */
+  missing: string;
+  /** JSON: SyncFailure[]. */
+  failures: string;
+  calls: number;
+  duration_ms: number;
+}
+
+export interface LeaseTable {
+  name: string;
+  held_until: Timestamp;
+  holder: string;
+}
+
 export interface Database {
+  discovered_resource: DiscoveredResourceTable;
+  sync_run: SyncRunTable;
+  lease: LeaseTable;
   person: PersonTable;
   resource: ResourceTable;
   access_request: AccessRequestTable;
