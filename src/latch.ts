@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { App, type LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { AwsProvisioner } from './aws/aws-provisioner.js';
 import { awsSettingsFrom } from './aws/aws-settings.js';
+import { discoverCatalog } from './aws/catalog-discovery.js';
 import type { Env } from './config/env.js';
 import type { LoadedPolicy } from './config/policy.js';
 import { shortId } from './core/ids.js';
 import type { Clock, LatchDeps } from './core/ports.js';
+import { syncCatalog } from './core/use-cases/sync-catalog.js';
 import { connectDatabase, type LatchDatabase } from './db/connect.js';
 import { KyselyStore } from './db/kysely-store.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -98,6 +101,10 @@ export async function createLatch(
     clock,
     log: coreLog,
     policy,
+    catalog: {
+      discover: () => discoverCatalog({ ...awsSettingsFrom(loaded), onCall: metrics.countAwsCall }),
+    },
+    instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     newId: (kind) => shortId(kind, randomBytes),
   };
   const inFlight = new InFlight();
@@ -105,6 +112,7 @@ export async function createLatch(
   registerListeners(app, deps);
 
   let scheduler: Scheduler | undefined;
+  let syncScheduler: Scheduler | undefined;
   let started = false;
   let stopped = false;
   return {
@@ -122,6 +130,14 @@ export async function createLatch(
         () => sweep(deps, metrics.observeJob),
         log.child({ subsystem: 'scheduler' }),
       );
+      if (env.syncCron !== 'off') {
+        syncScheduler = startScheduler(
+          env.syncCron,
+          () => syncCatalog(deps, { trigger: 'schedule', actor: 'latch', holder: deps.instanceId }),
+          log.child({ subsystem: 'catalog-sync' }),
+          { name: 'catalog sync', runAtStart: false },
+        );
+      }
       ready = true;
       log.info(
         { port: env.port, mode: env.slackAppToken ? 'socket' : 'http', database: database.kind },
@@ -144,7 +160,7 @@ export async function createLatch(
           'stopping with Slack work still running; the sweep retries what it left',
         );
       }
-      await scheduler?.stop();
+      await Promise.all([scheduler?.stop(), syncScheduler?.stop()]);
       provisioner.destroy();
       if (!overrides.database) await database.close();
     },

@@ -52,8 +52,11 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
       fail('sso:ListInstances', error);
       return undefined;
     });
+    const permissionSetArns: string[] = [];
     if (instance) {
-      resources.push(...(await permissionSets(clients, instance.instanceArn, names, fail)));
+      resources.push(
+        ...(await permissionSets(clients, instance.instanceArn, names, fail, permissionSetArns)),
+      );
       resources.push(...(await identityCenterGroups(clients, instance.identityStoreId, fail)));
     }
 
@@ -82,7 +85,8 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
     );
     resources.push(...perAccount.flat());
     const calls = Object.values(callsByAction).reduce((sum, n) => sum + n, 0);
-    return { resources, accounts, failures, calls, callsByAction, durationMs: Date.now() - started };
+    const durationMs = Date.now() - started;
+    return { resources, permissionSetArns, accounts, failures, calls, callsByAction, durationMs };
   } finally {
     accountClients.destroy();
     for (const client of Object.values(clients)) client.destroy();
@@ -123,8 +127,8 @@ async function permissionSets(
   instanceArn: string,
   accountNames: Map<string, string>,
   fail: Fail,
+  arns: string[],
 ): Promise<DiscoveredResource[]> {
-  const arns: string[] = [];
   try {
     for await (const page of paginateListPermissionSets(
       { client: clients.ssoAdmin },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SWEEP_CRON, readEnv } from './env.js';
+import { DEFAULT_SWEEP_CRON, DEFAULT_SYNC_CRON, readEnv } from './env.js';
 
 const http = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
 
@@ -13,6 +13,7 @@ describe('readEnv', () => {
       dataDir: './data',
       policyFile: './latch.policy.yml',
       sweepCron: DEFAULT_SWEEP_CRON,
+      syncCron: DEFAULT_SYNC_CRON,
       logLevel: 'info',
     });
   });
@@ -32,10 +33,19 @@ describe('readEnv', () => {
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /^SLACK_SIGNING_SECRET is required in HTTP mode/],
     [{ ...http, PORT: 'eighty' }, /^PORT must be a port number/],
     [{ ...http, LATCH_SWEEP_CRON: 'every minute' }, /^LATCH_SWEEP_CRON is not a valid cron expression/],
+    [{ ...http, LATCH_SYNC_CRON: 'hourly' }, /^LATCH_SYNC_CRON is not a valid cron expression \(or "off"\)/],
     [{ ...http, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres/],
     [{ ...http, LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     [{ ...http, SLACK_APP_TOKEN: 'xoxb-wrong' }, /^SLACK_APP_TOKEN must be an app-level token/],
   ])('stops with one line naming the setting for %j', (given, want) => {
     expect(() => readEnv(given)).toThrow(want);
+  });
+});
+
+describe('LATCH_SYNC_CRON', () => {
+  it('takes a cron expression, or off to turn the scheduled sync off', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(readEnv({ ...base, LATCH_SYNC_CRON: 'off' }).syncCron).toBe('off');
+    expect(readEnv({ ...base, LATCH_SYNC_CRON: '0 */30 * * * *' }).syncCron).toBe('0 */30 * * * *');
   });
 });

@@ -4,6 +4,8 @@ import { ConfigError, firstIssue } from './config-error.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const DEFAULT_SWEEP_CRON = '*/15 * * * * *';
+/** Catalog sync: hourly, on the hour. */
+export const DEFAULT_SYNC_CRON = '0 0 * * * *';
 const SLACK_API_DEFAULT = 'https://slack.com/api/';
 
 const optionalText = z
@@ -37,6 +39,11 @@ const envSchema = z
     LATCH_SWEEP_CRON: optionalText
       .transform((value) => value ?? DEFAULT_SWEEP_CRON)
       .refine((value) => isValidCron(value), { message: 'is not a valid cron expression' }),
+    LATCH_SYNC_CRON: optionalText
+      .transform((value) => value ?? DEFAULT_SYNC_CRON)
+      .refine((value) => value === 'off' || isValidCron(value), {
+        message: 'is not a valid cron expression (or "off")',
+      }),
     LOG_LEVEL: optionalText
       .transform((value) => value ?? 'info')
       .refine((value) => (LOG_LEVELS as readonly string[]).includes(value), {
@@ -63,6 +70,8 @@ export interface Env {
   dataDir: string;
   policyFile: string;
   sweepCron: string;
+  /** `off` turns the scheduled catalog sync off. */
+  syncCron: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -84,6 +93,7 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     dataDir: env.DATA_DIR,
     policyFile: env.LATCH_POLICY_FILE,
     sweepCron: env.LATCH_SWEEP_CRON,
+    syncCron: env.LATCH_SYNC_CRON,
     logLevel: env.LOG_LEVEL as Env['logLevel'],
   };
 }

@@ -36,8 +36,21 @@ export function planCatalog(
   });
   const foundKeys = new Set(discovery.resources.map((r) => r.key));
   const keepKeys = previous.filter((e) => !foundKeys.has(e.key) && !seen(e)).map((e) => e.key);
-  const missing = policyResources.filter((r) => !foundKeys.has(resourceKey(r)) && seen(r)).map((r) => r.id);
+  const missing = policyResources.filter((r) => seen(r) && !exists(r, foundKeys, discovery)).map((r) => r.id);
   return { entries, keepKeys, missing };
+}
+
+/**
+ * A permission set need not be provisioned to an account yet (the first assignment does that), so it
+ * exists when the permission set does and the account is in the organization.
+ */
+function exists(r: Resource, foundKeys: ReadonlySet<string>, discovery: CatalogDiscovery): boolean {
+  if (foundKeys.has(resourceKey(r))) return true;
+  return (
+    r.kind === 'sso_permission_set' &&
+    discovery.permissionSetArns.includes(r.permissionSetArn ?? '') &&
+    discovery.accounts.some((a) => a.id === r.accountId)
+  );
 }
 
 /** Whether this sync read the part of AWS where such a resource lives. */

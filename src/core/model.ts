@@ -162,6 +162,8 @@ export interface SyncFailure {
 
 export interface CatalogDiscovery {
   resources: DiscoveredResource[];
+  /** Every permission set, provisioned to an account or not (one can be assigned anywhere). */
+  permissionSetArns: string[];
   accounts: Array<{ id: string; name: string }>;
   failures: SyncFailure[];
   /** AWS calls made (commands, not retries), in all and by IAM action. */

@@ -219,5 +219,9 @@ export interface LatchDeps {
   clock: Clock;
   log: Logger;
   policy: Policy;
+  /** Reads what AWS holds, for catalog sync. */
+  catalog: CatalogSource;
+  /** Names this process in leases (host and pid), so a replica can tell its own lease. */
+  instanceId: string;
   newId(kind: 'request' | 'grant'): string;
 }

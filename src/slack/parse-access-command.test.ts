@@ -16,7 +16,7 @@ describe('parseAccessCommand', () => {
       { kind: 'extend', grantId: 'G1', durationText: '1h', justification: 'still debugging' },
     ],
     ['admin revoke G1 left the team', { kind: 'admin_revoke', grantId: 'G1', reason: 'left the team' }],
-    ['admin sync', { kind: 'not_yet', subcommand: 'admin', what: 'admin sync' }],
+    ['admin sync', { kind: 'admin_sync' }],
     ['breakglass prod db is down', { kind: 'breakglass', resourceId: 'prod', justification: 'db is down' }],
     [
       'REQUEST oncall 2h x',

@@ -10,6 +10,7 @@ export type AccessCommand =
   | { kind: 'release'; grantId: string }
   | { kind: 'extend'; grantId: string; durationText: string; justification: string }
   | { kind: 'admin_revoke'; grantId: string; reason: string }
+  | { kind: 'admin_sync' }
   | { kind: 'breakglass'; resourceId: string; justification: string }
   | { kind: 'not_yet'; subcommand: 'admin'; what: string }
   | { kind: 'usage_error'; message: string };
@@ -59,7 +60,10 @@ export function parseAccessCommand(text: string): AccessCommand {
           ? { kind: 'admin_revoke', grantId, reason: reason.join(' ') }
           : usage('Say which grant to revoke.');
       }
-      if (action?.toLowerCase() === 'sync' || action?.toLowerCase() === 'tier') {
+      if (action?.toLowerCase() === 'sync') {
+        return grantId ? usage('`admin sync` takes no arguments.') : { kind: 'admin_sync' };
+      }
+      if (action?.toLowerCase() === 'tier') {
         return { kind: 'not_yet', subcommand: 'admin', what: `admin ${action.toLowerCase()}` };
       }
       return usage('Say what to do: sync, revoke or tier.');

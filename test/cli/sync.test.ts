@@ -41,7 +41,7 @@ describe('latch sync', () => {
         '  cross_account_role: LatchAccess',
         `  external_id: ${EXTERNAL_ID}`,
         'resources:',
-        '  - { id: oncall, kind: sso_group, group_id: ' + groupId + ', tier: medium }',
+        `  - { id: oncall, kind: sso_group, group_id: ${groupId}, tier: medium }`,
         '  - { id: team-ro, kind: iam_group, account_id: "222222222222", group_name: ReadOnly, tier: low }',
         '  - { id: gone, kind: iam_group, account_id: "222222222222", group_name: Deleted, tier: low }',
       ].join('\n'),

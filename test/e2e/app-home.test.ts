@@ -1,30 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION } from '../../src/slack/action-ids.js';
-import { dmContaining, eventually, fileRequest, typeCommand } from '../support/e2e-steps.js';
+import {
+  dmContaining,
+  eventually,
+  fileRequest,
+  type HomeView,
+  openHome,
+  shows,
+  typeCommand,
+} from '../support/e2e-steps.js';
 import { type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
 
 const { alice, bob, admin } = PEOPLE;
-
-type View = { id: string; blocks: unknown[]; private_metadata?: string };
-
-async function openHome(world: LatchWorld, userId: string): Promise<View> {
-  const before = world.slack.callsTo('views.publish').length;
-  const sent = await world.user.event({
-    type: 'app_home_opened',
-    user: userId,
-    channel: `D${userId}`,
-    tab: 'home',
-    event_ts: '1.0',
-  });
-  expect(sent.status).toBe(200);
-  await eventually(
-    () => world.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId).length,
-    (n) => n > 0 && world.slack.callsTo('views.publish').length > before,
-  );
-  return world.slack.homeView(userId) as View;
-}
-
-const shows = (view: View | undefined) => JSON.stringify(view?.blocks ?? []);
 
 describe('App Home', () => {
   let world: LatchWorld;
@@ -71,7 +58,7 @@ describe('App Home', () => {
       () => world.slack.callsTo('views.publish').length,
       (n) => n > publishes,
     );
-    expect(shows(world.slack.homeView(bob.id) as View)).not.toContain(requestId);
+    expect(shows(world.slack.homeView(bob.id) as HomeView)).not.toContain(requestId);
   });
 
   it('redraws Home when something its owner sees changes, without reopening it', async () => {
@@ -79,17 +66,17 @@ describe('App Home', () => {
 
     const requestId = await fileRequest(world, alice.id, 'request oncall 1h pager');
     await eventually(
-      () => shows(world.slack.homeView(bob.id) as View),
+      () => shows(world.slack.homeView(bob.id) as HomeView),
       (home) => home.includes(requestId),
     );
 
     await typeCommand(world, alice.id, `cancel ${requestId}`);
     await eventually(
-      () => shows(world.slack.homeView(bob.id) as View),
+      () => shows(world.slack.homeView(bob.id) as HomeView),
       (home) => !home.includes(requestId),
     );
     await eventually(
-      () => shows(world.slack.homeView(alice.id) as View),
+      () => shows(world.slack.homeView(alice.id) as HomeView),
       (home) => home.includes('Your pending requests*\\nNone.'),
     );
   });
@@ -121,11 +108,11 @@ describe('App Home', () => {
     });
 
     await eventually(
-      () => shows(world.slack.homeView(alice.id) as View),
+      () => shows(world.slack.homeView(alice.id) as HomeView),
       (text) => !text.includes('Show more (2)'),
     );
     const requests = await world.latch.deps.store.listRequests({ requesterId: alice.id });
     for (const request of requests)
-      expect(shows(world.slack.homeView(alice.id) as View)).toContain(request.id);
+      expect(shows(world.slack.homeView(alice.id) as HomeView)).toContain(request.id);
   });
 });

@@ -19,7 +19,7 @@ describe('/access with bad input answers clearly and creates nothing', () => {
     ['request oncall 1m x', 'shorter than the medium tier allows: at least 5m'],
     ['request oncall soon x', '`soon` is not a duration'],
     ['request oncall 2h', 'justification is required'],
-    ['request prod-admin 1h x', 'cannot provision yet'],
+    ['admin sync now', '`admin sync` takes no arguments'],
     ['frobnicate', '`frobnicate` is not an /access command'],
     ['cancel RNOSUCH', 'There is no request `RNOSUCH`'],
     ['release GNOSUCH', 'There is no grant `GNOSUCH`'],

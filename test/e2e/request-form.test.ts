@@ -77,13 +77,22 @@ describe('the /access request form', () => {
     const opened = await world.slack.waitForCall('views.open');
     const viewId = opened.response.view.id as string;
 
-    expect((await searchResources(world, '', viewId)).map((o) => o.value)).toEqual(['oncall', 'readonly']);
-    const found = await searchResources(world, 'read', viewId);
+    expect((await searchResources(world, '', viewId)).map((o) => o.value)).toEqual([
+      'oncall',
+      'readonly',
+      'prod-admin',
+      'audit-readonly',
+      'dev-readonly',
+    ]);
+    const found = await searchResources(world, 'everywhere', viewId);
     expect(found).toEqual([
       { text: { type: 'plain_text', text: 'Read-only everywhere · low' }, value: 'readonly' },
     ]);
-    // prod-admin (a permission set, account 111111111111) matches but cannot be provisioned yet.
-    expect(await searchResources(world, '111111111111', viewId)).toEqual([]);
+    // By account: the two permission sets on account 111111111111.
+    expect((await searchResources(world, '111111111111', viewId)).map((o) => o.value)).toEqual([
+      'prod-admin',
+      'audit-readonly',
+    ]);
     expect((await searchResources(world, 'SSO_GROUP', viewId)).map((o) => o.value)).toEqual([
       'oncall',
       'readonly',

@@ -123,3 +123,26 @@ export async function sendInteraction(
     ...signSlackRequest(SIGNING_SECRET, body),
   });
 }
+
+export type HomeView = { id: string; blocks: unknown[]; private_metadata?: string };
+
+/** Opens App Home as `userId` and returns the view Latch published. */
+export async function openHome(world: LatchWorld, userId: string): Promise<HomeView> {
+  const before = world.slack.callsTo('views.publish').length;
+  const sent = await world.user.event({
+    type: 'app_home_opened',
+    user: userId,
+    channel: `D${userId}`,
+    tab: 'home',
+    event_ts: '1.0',
+  });
+  expect(sent.status).toBe(200);
+  await eventually(
+    () => world.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId).length,
+    (n) => n > 0 && world.slack.callsTo('views.publish').length > before,
+  );
+  return world.slack.homeView(userId) as HomeView;
+}
+
+/** Everything a Home view shows, as one string to search. */
+export const shows = (view: HomeView | undefined) => JSON.stringify(view?.blocks ?? []);

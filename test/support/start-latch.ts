@@ -16,6 +16,9 @@ import { TestClock } from './test-clock.js';
 import { testDatabaseOptions } from './test-database.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret';
+/** The organization's accounts in the end-to-end world. */
+export const ACCOUNTS = { prod: '111111111111', dev: '222222222222' } as const;
+
 export const PEOPLE = {
   alice: { id: 'U0ALICE', email: 'alice@example.com', name: 'alice', realName: 'Alice Requester' },
   bob: { id: 'U0BOB', email: 'bob@example.com', name: 'bob', realName: 'Bob Manager' },
@@ -72,17 +75,32 @@ export async function startLatchWorld(options: { mode?: 'http' | 'socket' } = {}
     readonly: aws.addGroup({ displayName: 'readonly' }),
   };
 
+  // An organization: the permission sets live on one account, IAM groups on another reached through the role.
+  const permissionSets = {
+    admin: aws.ssoAdmin.addPermissionSet({ name: 'AdministratorAccess' }),
+    readonly: aws.ssoAdmin.addPermissionSet({ name: 'ReadOnlyAccess' }),
+  };
+  aws.organizations.addAccount({ id: ACCOUNTS.prod, name: 'prod' });
+  aws.organizations.addAccount({ id: ACCOUNTS.dev, name: 'dev' });
+  for (const account of Object.values(ACCOUNTS)) {
+    aws.addRole({ arn: `arn:aws:iam::${account}:role/LatchAccess`, externalId: 'e2e-external-id' });
+  }
+  aws.iam.addGroup(ACCOUNTS.dev, { groupName: 'ReadOnly' });
+  aws.iam.addUser(ACCOUNTS.dev, { userName: 'alice.dev', tags: { email: PEOPLE.alice.email } });
+  aws.ssoAdmin.setPollsUntilDone(0);
+
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'AKIAE2ETESTFAKE',
     AWS_SECRET_ACCESS_KEY: 'e2e-fake-secret',
-    AWS_ENDPOINT_URL_IDENTITYSTORE: aws.url,
-    AWS_ENDPOINT_URL_STS: aws.url,
+    AWS_ENDPOINT_URL: aws.url,
     AWS_MAX_ATTEMPTS: '2',
   });
   const policyText = (await readFile(new URL('./fixtures/policy.yml', import.meta.url), 'utf8'))
     .replace('GROUP_ONCALL', groups.oncall)
-    .replace('GROUP_READONLY', groups.readonly);
+    .replace('GROUP_READONLY', groups.readonly)
+    .replace('PS_ADMIN', permissionSets.admin)
+    .replace('PS_READONLY', permissionSets.readonly);
   // PGlite on disk (not in memory) so a restarted Latch finds what the first one wrote.
   const db = testDatabaseOptions();
   const dataDir = db.databaseUrl ? db.dataDir : await mkdtemp(join(tmpdir(), 'latch-e2e-'));
@@ -98,6 +116,7 @@ export async function startLatchWorld(options: { mode?: 'http' | 'socket' } = {}
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     // The tests sweep by hand after moving the clock; the cron stays out of their way.
     LATCH_SWEEP_CRON: '0 0 1 1 *',
+    LATCH_SYNC_CRON: 'off',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
   const clock = new TestClock();

@@ -1,8 +1,9 @@
 import { isPerson } from '../approvers.js';
 import { authorizeDecision } from '../authorize-decision.js';
 import { findResource, tierOf } from '../catalog.js';
-import type { AccessRequest, AuditEvent, Grant, Person, Resource } from '../model.js';
+import type { AccessRequest, AuditEvent, Grant, Person, Resource, SyncRun } from '../model.js';
 import type { LatchDeps } from '../ports.js';
+import { UNCLASSIFIED_TIER } from '../tiers.js';
 
 export interface HomeData {
   viewer: Person;
@@ -14,7 +15,9 @@ export interface HomeData {
   admin?: {
     activeGrants: Grant[];
     stuckRevocations: Grant[];
-    catalog: Resource[];
+    /** What sync found that the policy does not name (tier `unclassified`, waiting for an admin), then the policy's resources. */
+    catalog: Array<Pick<Resource, 'id' | 'name' | 'kind' | 'tier' | 'accountId'>>;
+    lastSync?: SyncRun;
     recentAudit: AuditEvent[];
   };
 }
@@ -50,11 +53,22 @@ export async function homeData(deps: LatchDeps, viewerId: string): Promise<HomeD
     if (check.ok) toDecide.push(request);
   }
   if (!isAdmin) return { viewer, isAdmin, myGrants, myPending, toDecide };
-  const [activeGrants, revoking, recentAudit] = await Promise.all([
+  const [activeGrants, revoking, recentAudit, discovered, lastSync] = await Promise.all([
     store.listGrants({ statuses: ['active'] }),
     store.listGrants({ statuses: ['revoking'] }),
     store.listRecentAudit(15),
+    store.listCatalog(),
+    store.lastSyncRun(),
   ]);
+  const unclassified = discovered
+    .filter((entry) => !entry.policyResourceId)
+    .map(({ id, name, kind, accountId }) => ({
+      id,
+      name,
+      kind,
+      tier: UNCLASSIFIED_TIER,
+      ...(accountId ? { accountId } : {}),
+    }));
   return {
     viewer,
     isAdmin,
@@ -64,7 +78,8 @@ export async function homeData(deps: LatchDeps, viewerId: string): Promise<HomeD
     admin: {
       activeGrants,
       stuckRevocations: revoking.filter((grant) => grant.lastError !== undefined),
-      catalog: policy.resources,
+      catalog: [...unclassified, ...policy.resources],
+      ...(lastSync ? { lastSync } : {}),
       recentAudit,
     },
   };

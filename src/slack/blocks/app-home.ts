@@ -1,6 +1,6 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import { formatDuration } from '../../core/duration.js';
-import type { AccessRequest, Grant } from '../../core/model.js';
+import type { AccessRequest, Grant, SyncRun } from '../../core/model.js';
 import type { HomeData } from '../../core/use-cases/home-data.js';
 import { CANCEL_ACTION, HOME_MORE_ACTION, RELEASE_ACTION } from '../action-ids.js';
 import { decisionButtons } from './decision-buttons.js';
@@ -59,8 +59,11 @@ export function appHomeView(data: HomeData, expanded: ReadonlySet<string> = new 
       stuckRow,
     );
     list('catalog', 'Catalog', admin.catalog, 'No resources in the policy.', (r) =>
-      text(`\`${r.id}\` ${userText(r.name, 150)} · ${r.kind} · tier *${escapeMrkdwn(r.tier)}*`),
+      text(
+        `\`${r.id}\` ${userText(r.name, 150)} · ${r.kind}${r.accountId ? ` · ${r.accountId}` : ''} · tier *${escapeMrkdwn(r.tier)}*`,
+      ),
     );
+    blocks.push(context(lastSyncLine(admin.lastSync)));
     list('audit', 'Latest audit events', admin.recentAudit, 'None yet.', (e) =>
       context(
         `${slackTime(e.at)} · ${e.actor === 'latch' ? 'Latch' : mention(e.actor)} · \`${escapeMrkdwn(e.action)}\`${e.requestId ? ` · \`${e.requestId}\`` : ''}${e.grantId ? ` · \`${e.grantId}\`` : ''}`,
@@ -72,6 +75,17 @@ export function appHomeView(data: HomeData, expanded: ReadonlySet<string> = new 
     private_metadata: JSON.stringify([...expanded]),
     blocks: blocks.slice(0, MAX_VIEW_BLOCKS),
   };
+}
+
+function lastSyncLine(run: SyncRun | undefined): string {
+  if (!run) return 'Catalog never synced from AWS yet: `/access admin sync` or `latch sync`.';
+  const failures = run.failures.length
+    ? ` · ⚠️ could not read ${run.failures.map((f) => (f.accountId ? `account ${f.accountId}` : f.step)).join(', ')}`
+    : '';
+  const missing = run.missing.length
+    ? ` · not found in AWS: ${run.missing.map((id) => `\`${escapeMrkdwn(id)}\``).join(', ')}`
+    : '';
+  return `Last sync ${slackTime(run.finishedAt)}: ${run.resources} resources in ${run.accounts} accounts, ${run.unclassified} unclassified${failures}${missing}`;
 }
 
 function text(mrkdwn: string): KnownBlock {

@@ -3,6 +3,7 @@ import { searchCatalog } from '../../core/catalog.js';
 import { formatDuration } from '../../core/duration.js';
 import type { LatchDeps } from '../../core/ports.js';
 import { adminRevokeGrant } from '../../core/use-cases/admin-revoke-grant.js';
+import { adminSync } from '../../core/use-cases/admin-sync.js';
 import { breakGlass } from '../../core/use-cases/break-glass.js';
 import { cancelRequest } from '../../core/use-cases/cancel-request.js';
 import { extendGrant } from '../../core/use-cases/extend-grant.js';
@@ -15,6 +16,7 @@ import { filedText } from '../blocks/filed-text.js';
 import { helpText, USAGE } from '../blocks/help.js';
 import { myAccessText, resourcesText } from '../blocks/my-access.js';
 import { requestModal } from '../blocks/request-modal.js';
+import { syncText } from '../blocks/sync-text.js';
 import { parseAccessCommand } from '../parse-access-command.js';
 import { publishHome } from '../publish-home.js';
 import { answerFor, replyEphemeral } from './reply.js';
@@ -77,6 +79,10 @@ export function handleAccessCommand(deps: LatchDeps) {
             reason: parsed.reason,
           });
           return `Grant \`${grant.id}\` ${grant.status === 'revoked' ? 'is revoked' : 'is being revoked; Latch keeps trying until AWS confirms'}. <@${grant.requesterId}> is told.`;
+        }
+        case 'admin_sync': {
+          const run = await adminSync(deps, { adminId: userId });
+          return run ? syncText(run) : 'A catalog sync is already running; its result will show on App Home.';
         }
         case 'list':
           return myAccessText(await listMyAccess(deps, userId));

@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dmContaining, fileRequest, typeCommand } from '../support/e2e-steps.js';
+import { ACCOUNTS, type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
+
+const { alice } = PEOPLE;
+
+describe('every resource kind, from /access to revocation, through the real SDK', () => {
+  let world: LatchWorld;
+  beforeEach(async () => {
+    world = await startLatchWorld();
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('puts a person in an IAM group of a member account through the cross-account role, and takes them out', async () => {
+    const requestId = await fileRequest(world, alice.id, 'request dev-readonly 1h check the deploy logs');
+    await dmContaining(world, alice.id, 'is active until');
+    expect(world.aws.iam.isMember(ACCOUNTS.dev, 'ReadOnly', 'alice.dev')).toBe(true);
+    const assumed = world.aws.calls.filter((c) => c.operation === 'AssumeRole');
+    expect(assumed.map((c) => (c.input as { ExternalId?: string }).ExternalId)).toEqual(['e2e-external-id']);
+
+    const [grant] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
+    expect(grant).toMatchObject({ status: 'active', principalId: 'alice.dev', requestId });
+    await typeCommand(world, alice.id, `release ${grant?.id}`);
+    await dmContaining(world, alice.id, 'has ended');
+    expect(world.aws.iam.isMember(ACCOUNTS.dev, 'ReadOnly', 'alice.dev')).toBe(false);
+  });
+
+  it('assigns a permission set on an account, waiting for Identity Center to finish, and removes it', async () => {
+    await fileRequest(world, alice.id, 'request audit-readonly 1h quarterly access review');
+    await dmContaining(world, alice.id, 'is active until');
+    const [grant] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
+    const psArn =
+      world.latch.deps.policy.resources.find((r) => r.id === 'audit-readonly')?.permissionSetArn ?? '';
+    expect(world.aws.ssoAdmin.hasAssignment(ACCOUNTS.prod, psArn, world.awsUsers.alice)).toBe(true);
+    expect(world.aws.calls.map((c) => c.operation)).toEqual(
+      expect.arrayContaining(['CreateAccountAssignment', 'DescribeAccountAssignmentCreationStatus']),
+    );
+
+    await typeCommand(world, alice.id, `release ${grant?.id}`);
+    await dmContaining(world, alice.id, 'has ended');
+    expect(world.aws.ssoAdmin.hasAssignment(ACCOUNTS.prod, psArn, world.awsUsers.alice)).toBe(false);
+  });
+
+  it('tells the requester and admins AWS’s reason when Identity Center fails the assignment', async () => {
+    world.aws.ssoAdmin.failNextAssignment('Received a 400 status error: permission set is being provisioned');
+    await fileRequest(world, alice.id, 'request audit-readonly 1h quarterly access review');
+    const told = await dmContaining(world, alice.id, 'permission set is being provisioned');
+    expect(told).toBeTruthy();
+    const [grant] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
+    expect(grant?.status).toBe('failed');
+  });
+});
