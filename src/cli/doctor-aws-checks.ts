@@ -1,6 +1,13 @@
+import { ListGroupsCommand } from '@aws-sdk/client-iam';
 import { GetUserIdCommand } from '@aws-sdk/client-identitystore';
+import { paginateListAccounts } from '@aws-sdk/client-organizations';
+import { ListPermissionSetsCommand } from '@aws-sdk/client-sso-admin';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AccountClients } from '../aws/account-clients.js';
+import { isAccessDenied } from '../aws/aws-errors.js';
+import { awsSettingsFrom } from '../aws/aws-settings.js';
 import type { AwsClients } from '../aws/clients.js';
+import { IdentityCenterLocator } from '../aws/identity-center.js';
 import type { LoadedPolicy } from '../config/policy.js';
 import { errorText } from './cli-command.js';
 import { type CheckResult, fail, ok, skip } from './doctor-check.js';
@@ -63,11 +70,107 @@ export async function checkIdentityStore(
   }
 }
 
-export function crossAccountSkipped(): CheckResult {
-  return skip(
-    'cross-account roles',
-    'AssumeRole into member accounts arrives with the AWS adapter layer (issue 3)',
-  );
+/** Identity Center answers: the instance the policy names, or the one ListInstances finds. */
+export async function checkIdentityCenter(
+  clients: AwsClients,
+  loaded: LoadedPolicy | undefined,
+): Promise<CheckResult> {
+  const name = 'identity center';
+  if (!loaded) return skip(name, 'the policy file did not load');
+  const settings = awsSettingsFrom(loaded);
+  const locator = new IdentityCenterLocator(clients.ssoAdmin, {
+    ...(settings.instanceArn ? { instanceArn: settings.instanceArn } : {}),
+    ...(settings.identityStoreId ? { identityStoreId: settings.identityStoreId } : {}),
+  });
+  try {
+    if (settings.instanceArn && settings.identityStoreId) {
+      // Named in full: prove the instance answers with a listing scoped to it.
+      await clients.ssoAdmin.send(
+        new ListPermissionSetsCommand({ InstanceArn: settings.instanceArn, MaxResults: 1 }),
+      );
+    }
+    const instance = await locator.instance();
+    return ok(name, `${instance.instanceArn}, identity store ${instance.identityStoreId}`);
+  } catch (error) {
+    const hint = isAccessDenied(error)
+      ? 'attach the policy `latch aws-policy` prints'
+      : 'check aws.identity_center in the policy';
+    return fail(name, `${awsMessage(error)}; ${hint}`);
+  }
+}
+
+/**
+ * Every member account's cross-account role can be assumed with the ExternalId and lets Latch list
+ * IAM groups: the organization's accounts when Organizations answers, else those the policy names.
+ */
+export async function checkCrossAccountRoles(
+  clients: AwsClients,
+  loaded: LoadedPolicy | undefined,
+): Promise<CheckResult[]> {
+  const name = 'cross-account roles';
+  if (!loaded) return [skip(name, 'the policy file did not load')];
+  const settings = awsSettingsFrom(loaded);
+  if (!settings.role) return [skip(name, 'the policy names no aws.cross_account_role')];
+  if (!settings.externalId) {
+    return [
+      fail(
+        name,
+        'aws.cross_account_role is set but aws.external_id is not: Latch never assumes a role without one',
+      ),
+    ];
+  }
+  const access = new AccountClients(clients, settings);
+  try {
+    const home = (await access.homeAccount()).account;
+    const listed = await organizationAccounts(clients);
+    const accounts = [
+      ...new Set([
+        ...(listed ?? []),
+        ...loaded.policy.resources.flatMap((r) =>
+          r.kind === 'iam_group' && r.accountId ? [r.accountId] : [],
+        ),
+      ]),
+    ].filter((id) => id !== home);
+    if (!accounts.length) return [skip(name, 'no member accounts to reach')];
+    const results = await Promise.all(
+      accounts.map(async (accountId): Promise<CheckResult | undefined> => {
+        try {
+          await (await access.iam(accountId)).send(new ListGroupsCommand({ MaxItems: 1 }));
+          return undefined;
+        } catch (error) {
+          return fail(`cross-account role in ${accountId}`, awsMessage(error));
+        }
+      }),
+    );
+    const failed = results.filter((r): r is CheckResult => r !== undefined);
+    const source = listed ? 'organization' : 'policy (Organizations did not answer)';
+    return [
+      failed.length
+        ? fail(
+            name,
+            `${failed.length} of ${accounts.length} account(s) of the ${source} cannot be reached through ${settings.role}`,
+          )
+        : ok(name, `${settings.role} assumable in ${accounts.length} account(s) of the ${source}`),
+      ...failed,
+    ];
+  } catch (error) {
+    return [fail(name, `${awsMessage(error)}; ${CREDENTIALS_HINT}`)];
+  } finally {
+    access.destroy();
+  }
+}
+
+async function organizationAccounts(clients: AwsClients): Promise<string[] | undefined> {
+  try {
+    const ids: string[] = [];
+    for await (const page of paginateListAccounts({ client: clients.organizations }, {})) {
+      for (const account of page.Accounts ?? [])
+        if (account.Id && (account.State ?? account.Status) === 'ACTIVE') ids.push(account.Id);
+    }
+    return ids;
+  } catch {
+    return undefined;
+  }
 }
 
 function awsMessage(error: unknown): string {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +52,8 @@ describe('latch doctor', () => {
       'slack mode: ok (HTTP, signing secret set)',
       expect.stringMatching(/^aws identity: ok \(arn:aws:(iam|sts)::123456789012:/),
       'identity store: ok (d-1234567890 answers)',
-      'cross-account roles: skipped: AssumeRole into member accounts arrives with the AWS adapter layer (issue 3)',
+      `identity center: ok (${aws.ssoAdmin.instanceArn}, identity store d-1234567890)`,
+      'cross-account roles: skipped: the policy names no aws.cross_account_role',
       expect.stringMatching(/^doctor: all checks passed \((1 warning\(s\), )?1 skipped\)$/),
     ]);
     expect(run.code).toBe(0);
@@ -70,7 +71,7 @@ describe('latch doctor', () => {
       'slack token: FAIL: Slack says invalid_auth: SLACK_BOT_TOKEN is wrong or revoked; copy the Bot User OAuth Token (xoxb-…) from the Slack app again',
     );
     expect(lines).toContain('slack scopes: skipped: the token did not work');
-    expect(lines.at(-1)).toBe('doctor: 1 of 9 checks failed (2 skipped)');
+    expect(lines.at(-1)).toBe('doctor: 1 of 10 checks failed (2 skipped)');
     expect(run.stdout).not.toContain('xoxb-not-the-token');
   });
 
@@ -84,6 +85,55 @@ describe('latch doctor', () => {
       );
     } finally {
       await other.close();
+    }
+  });
+
+  it('names each member account whose role cannot be assumed with the ExternalId', async () => {
+    const org = await startFakeAwsServer({ identityStoreId: 'd-1234567890' });
+    try {
+      for (const [id, externalId] of [
+        ['222222222222', 'doctor-ext'],
+        ['333333333333', 'another-ext'],
+      ] as const) {
+        org.organizations.addAccount({ id, name: id });
+        org.addRole({ arn: `arn:aws:iam::${id}:role/LatchAccess`, externalId });
+      }
+      org.organizations.addAccount({ id: '444444444444', name: 'no role' });
+      const policy = join(dir, 'cross-account.yml');
+      await writeFile(
+        policy,
+        [
+          'admins: [admin@example.com]',
+          'aws: { region: us-east-1, cross_account_role: LatchAccess, external_id: doctor-ext }',
+          'resources: []',
+        ].join('\n'),
+      );
+      const run = await runLatchCli(['doctor'], {
+        ...env,
+        AWS_ENDPOINT_URL: org.url,
+        LATCH_POLICY_FILE: policy,
+      });
+      expect(run.code).toBe(1);
+      const lines = run.stdout.trim().split('\n');
+      expect(lines).toContain(
+        'cross-account roles: FAIL: 2 of 3 account(s) of the organization cannot be reached through LatchAccess',
+      );
+      for (const account of ['333333333333', '444444444444']) {
+        expect(lines).toContainEqual(
+          expect.stringMatching(
+            new RegExp(
+              `^cross-account role in ${account}: FAIL: .*cannot assume arn:aws:iam::${account}:role/LatchAccess`,
+            ),
+          ),
+        );
+      }
+      expect(lines.join('\n')).not.toMatch(/role in 222222222222/);
+      const assumed = org.calls.filter((c) => c.operation === 'AssumeRole');
+      expect(assumed.every((c) => (c.input as { ExternalId?: string }).ExternalId === 'doctor-ext')).toBe(
+        true,
+      );
+    } finally {
+      await org.close();
     }
   });
 });

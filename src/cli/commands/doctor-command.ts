@@ -1,6 +1,11 @@
 import { createAwsClients, destroyAwsClients } from '../../aws/clients.js';
 import { type CliCommand, EXIT_FAILED, EXIT_OK } from '../cli-command.js';
-import { checkAwsIdentity, checkIdentityStore, crossAccountSkipped } from '../doctor-aws-checks.js';
+import {
+  checkAwsIdentity,
+  checkCrossAccountRoles,
+  checkIdentityCenter,
+  checkIdentityStore,
+} from '../doctor-aws-checks.js';
 import { type CheckResult, checkLine, doctorSummary, skip } from '../doctor-check.js';
 import { checkDatabase, checkPolicy, checkSettings } from '../doctor-local-checks.js';
 import { checkSlackMode, checkSlackToken } from '../doctor-slack-checks.js';
@@ -15,7 +20,10 @@ database is read from a copy, and the AWS check looks up a user name nobody has.
 
 checks: settings; policy file; database reachable and migrated; Slack token (auth.test) and
 its scopes against manifest.yml; signing secret (HTTP) or app token (Socket Mode); AWS
-identity (sts GetCallerIdentity); the policy's identity store (identitystore GetUserId).
+identity (sts GetCallerIdentity); the policy's identity store (identitystore GetUserId);
+Identity Center (sso ListInstances); and in every member account of the organization (or named
+by an iam_group resource), AssumeRole into aws.cross_account_role with aws.external_id and an
+IAM ListGroups through it, one line per account that fails.
 
 options:
   --policy <file>    the policy file (default: LATCH_POLICY_FILE, else ./latch.policy.yml)
@@ -38,15 +46,18 @@ exit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 bad usa
     try {
       const identity = await checkAwsIdentity(clients);
       report(identity);
-      report(
-        identity.status === 'fail'
-          ? skip('identity store', 'AWS credentials did not work')
-          : await checkIdentityStore(clients, loaded),
-      );
+      if (identity.status === 'fail') {
+        for (const check of ['identity store', 'identity center', 'cross-account roles']) {
+          report(skip(check, 'AWS credentials did not work'));
+        }
+      } else {
+        report(await checkIdentityStore(clients, loaded));
+        report(await checkIdentityCenter(clients, loaded));
+        for (const result of await checkCrossAccountRoles(clients, loaded)) report(result);
+      }
     } finally {
       destroyAwsClients(clients);
     }
-    report(crossAccountSkipped());
     io.out(doctorSummary(results));
     return results.some((result) => result.status === 'fail') ? EXIT_FAILED : EXIT_OK;
   },
