@@ -4,6 +4,7 @@ import * as addTicketAndDecisionReason from './20261121T202854Z-add-ticket-and-d
 import * as addRemindedAndEscalated from './20261121T210138Z-add-reminded-and-escalated.js';
 import * as addApprovedDuration from './20261121T212714Z-add-approved-duration.js';
 import * as addCatalogSync from './20261121T222159Z-add-catalog-sync.js';
+import * as addIdentityPins from './20261121T223303Z-add-identity-pins.js';
 
 /** Every migration, in order. A static list survives compilation (no directory scan). */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261121T210138Z-add-reminded-and-escalated': addRemindedAndEscalated,
   '20261121T212714Z-add-approved-duration': addApprovedDuration,
   '20261121T222159Z-add-catalog-sync': addCatalogSync,
+  '20261121T223303Z-add-identity-pins': addIdentityPins,
 };

@@ -21,7 +21,9 @@ export type LatchErrorCode =
   | 'already_decided_by_you'
   | 'extension_exhausted'
   | 'admins_only'
-  | 'break_glass_not_allowed';
+  | 'break_glass_not_allowed'
+  | 'invalid_email'
+  | 'unknown_slack_user';
 
 export class LatchError extends Error {
   override readonly name: string = 'LatchError';

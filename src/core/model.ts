@@ -195,3 +195,11 @@ export interface CatalogEntry extends DiscoveredResource {
   policyResourceId?: string;
   lastSeenAt: Date;
 }
+
+/** An admin's hand-made link: this Slack user is matched in AWS by `awsEmail`, not their Slack email. */
+export interface IdentityPin {
+  slackUserId: string;
+  awsEmail: string;
+  pinnedBy: string;
+  pinnedAt: Date;
+}

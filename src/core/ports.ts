@@ -5,6 +5,7 @@ import type {
   CatalogDiscovery,
   CatalogEntry,
   Grant,
+  IdentityPin,
   Person,
   Policy,
   RequestStatus,
@@ -99,6 +100,11 @@ export interface Store {
   /** Takes or renews a named lease; false while another holder has it. */
   takeLease(lease: { name: string; holder: string; now: Date; until: Date }): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+
+  getIdentityPin(slackUserId: string): Promise<IdentityPin | undefined>;
+  setIdentityPin(pin: IdentityPin): Promise<void>;
+  /** False when there was no pin. */
+  deleteIdentityPin(slackUserId: string): Promise<boolean>;
 
   upsertPerson(person: Person & { identityCenterUserId?: string }): Promise<void>;
   syncResources(resources: readonly Resource[]): Promise<void>;

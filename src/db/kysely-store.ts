@@ -5,6 +5,7 @@ import type {
   AuditEvent,
   CatalogEntry,
   Grant,
+  IdentityPin,
   Person,
   Resource,
   SlackMessageRef,
@@ -126,6 +127,39 @@ export class KyselyStore implements Store {
 
   /** Takes due rows no other replica holds, and leases them until `leaseUntil`. */
   /** Marks due pending requests (at most once each, by `column`) and returns them; SKIP LOCKED as for grants. */
+  async getIdentityPin(slackUserId: string): Promise<IdentityPin | undefined> {
+    const row = await this.db
+      .selectFrom('identity_pin')
+      .selectAll()
+      .where('slack_user_id', '=', slackUserId)
+      .executeTakeFirst();
+    return row
+      ? {
+          slackUserId: row.slack_user_id,
+          awsEmail: row.aws_email,
+          pinnedBy: row.pinned_by,
+          pinnedAt: new Date(row.pinned_at),
+        }
+      : undefined;
+  }
+
+  async setIdentityPin(pin: IdentityPin): Promise<void> {
+    const row = { aws_email: pin.awsEmail, pinned_by: pin.pinnedBy, pinned_at: pin.pinnedAt };
+    await this.db
+      .insertInto('identity_pin')
+      .values({ slack_user_id: pin.slackUserId, ...row })
+      .onConflict((oc) => oc.column('slack_user_id').doUpdateSet(row))
+      .execute();
+  }
+
+  async deleteIdentityPin(slackUserId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('identity_pin')
+      .where('slack_user_id', '=', slackUserId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
   async listCatalog(): Promise<CatalogEntry[]> {
     return catalog.listCatalog(this.db);
   }

@@ -130,7 +130,15 @@ export interface LeaseTable {
   holder: string;
 }
 
+export interface IdentityPinTable {
+  slack_user_id: string;
+  aws_email: string;
+  pinned_by: string;
+  pinned_at: Timestamp;
+}
+
 export interface Database {
+  identity_pin: IdentityPinTable;
   discovered_resource: DiscoveredResourceTable;
   sync_run: SyncRunTable;
   lease: LeaseTable;

@@ -20,6 +20,10 @@ const MESSAGES: Record<LatchErrorCode, (detail: Detail) => string> = {
   duration_too_long: (d) =>
     `\`${d.duration}\` is longer than the ${d.tier} tier allows: at most ${limit(d)}.`,
   missing_justification: () => `Say why you need it: a justification is required.\nUsage: ${USAGE.request}`,
+  invalid_email: (d) =>
+    `\`${d.email}\` is not an email address${d.domains ? ` in an allowed domain (${d.domains})` : ''}.\nUsage: ${USAGE.admin}`,
+  unknown_slack_user: (d) =>
+    `Slack has no user \`${d.user}\`: give their Slack user id (U…) or Slack email.\nUsage: ${USAGE.admin}`,
   no_confirmed_email: () =>
     'Latch matches you to AWS by your Slack email, and yours is not confirmed or not in an allowed domain. Ask an admin.',
   email_domain_not_allowed: () =>

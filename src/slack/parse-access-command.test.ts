@@ -17,6 +17,15 @@ describe('parseAccessCommand', () => {
     ],
     ['admin revoke G1 left the team', { kind: 'admin_revoke', grantId: 'G1', reason: 'left the team' }],
     ['admin sync', { kind: 'admin_sync' }],
+    [
+      'admin pin <@U0BOB|bob> bob@corp.example',
+      { kind: 'admin_pin', userId: 'U0BOB', email: 'bob@corp.example' },
+    ],
+    [
+      'admin pin bob@example.com b@example.com',
+      { kind: 'admin_pin', userId: 'bob@example.com', email: 'b@example.com' },
+    ],
+    ['admin unpin U0BOB', { kind: 'admin_unpin', userId: 'U0BOB' }],
     ['breakglass prod db is down', { kind: 'breakglass', resourceId: 'prod', justification: 'db is down' }],
     [
       'REQUEST oncall 2h x',
@@ -46,7 +55,7 @@ describe('parseAccessCommand', () => {
     ['extend G1', 'Say which grant and for how much longer'],
     ['admin revoke', 'Say which grant to revoke'],
     ['breakglass prod', 'a justification is required'],
-    ['admin frob', 'Say what to do: sync, revoke or tier'],
+    ['admin frob', 'Say what to do: sync, revoke, tier, pin or unpin'],
     ['frobnicate', '`frobnicate` is not an /access command'],
   ])('answers %j with what was wrong and the usage', (text, want) => {
     const got = parseAccessCommand(text);

@@ -11,6 +11,8 @@ export type AccessCommand =
   | { kind: 'extend'; grantId: string; durationText: string; justification: string }
   | { kind: 'admin_revoke'; grantId: string; reason: string }
   | { kind: 'admin_sync' }
+  | { kind: 'admin_pin'; userId: string; email: string }
+  | { kind: 'admin_unpin'; userId: string }
   | { kind: 'breakglass'; resourceId: string; justification: string }
   | { kind: 'not_yet'; subcommand: 'admin'; what: string }
   | { kind: 'usage_error'; message: string };
@@ -63,10 +65,18 @@ export function parseAccessCommand(text: string): AccessCommand {
       if (action?.toLowerCase() === 'sync') {
         return grantId ? usage('`admin sync` takes no arguments.') : { kind: 'admin_sync' };
       }
+      if (action?.toLowerCase() === 'pin' || action?.toLowerCase() === 'unpin') {
+        const userId = slackUserRef(grantId);
+        const pin = action.toLowerCase() === 'pin';
+        if (!userId) return usage('Say whom: their Slack user id (U…) or Slack email.');
+        if (pin && reason.length !== 1) return usage('Say the one email Latch should match in AWS.');
+        if (!pin && reason.length) return usage('`admin unpin` takes only the person.');
+        return pin ? { kind: 'admin_pin', userId, email: reason[0] ?? '' } : { kind: 'admin_unpin', userId };
+      }
       if (action?.toLowerCase() === 'tier') {
         return { kind: 'not_yet', subcommand: 'admin', what: `admin ${action.toLowerCase()}` };
       }
-      return usage('Say what to do: sync, revoke or tier.');
+      return usage('Say what to do: sync, revoke, tier, pin or unpin.');
     }
     case 'breakglass': {
       const [resourceId, ...reason] = args;
@@ -80,4 +90,11 @@ export function parseAccessCommand(text: string): AccessCommand {
         message: `\`${subcommand.slice(0, 40)}\` is not an /access command. Try \`/access help\`.`,
       };
   }
+}
+
+/** A Slack user id, a mention as Slack escapes it (`<@U123|alice>`), or a Slack email. */
+function slackUserRef(text: string | undefined): string | undefined {
+  const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text ?? '')?.[1];
+  if (mention) return mention;
+  return text && (/^[UW][A-Z0-9]+$/.test(text) || /^[^\s@]+@[^\s@]+$/.test(text)) ? text : undefined;
 }

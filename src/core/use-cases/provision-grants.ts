@@ -41,7 +41,9 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
 
   let principalId: string;
   try {
-    principalId = (await deps.provisioner.grant(resource, grant.requesterEmail)).principalId;
+    // An admin's pin decides whom AWS matches; approvals still went by the Slack identity.
+    const pin = await store.getIdentityPin(grant.requesterId);
+    principalId = (await deps.provisioner.grant(resource, pin?.awsEmail ?? grant.requesterEmail)).principalId;
   } catch (error) {
     const retriable = !(error instanceof ProvisioningError) || error.retriable;
     const reason = error instanceof Error ? error.message : String(error);

@@ -9,6 +9,7 @@ import { cancelRequest } from '../../core/use-cases/cancel-request.js';
 import { extendGrant } from '../../core/use-cases/extend-grant.js';
 import { fileRequest } from '../../core/use-cases/file-request.js';
 import { listMyAccess } from '../../core/use-cases/list-my-access.js';
+import { pinIdentity, unpinIdentity } from '../../core/use-cases/pin-identity.js';
 import { provisionGrants } from '../../core/use-cases/provision-grants.js';
 import { releaseGrant } from '../../core/use-cases/release-grant.js';
 import { extensionText } from '../blocks/extension-text.js';
@@ -83,6 +84,19 @@ export function handleAccessCommand(deps: LatchDeps) {
         case 'admin_sync': {
           const run = await adminSync(deps, { adminId: userId });
           return run ? syncText(run) : 'A catalog sync is already running; its result will show on App Home.';
+        }
+        case 'admin_pin': {
+          const { pin, previous } = await pinIdentity(deps, { adminId: userId, ...parsed });
+          return `<@${pin.slackUserId}> is now matched in AWS as \`${pin.awsEmail}\`${previous ? ` (was \`${previous}\`)` : ''}. Their next grant uses it; this is in the audit log.`;
+        }
+        case 'admin_unpin': {
+          const { slackUserId, removed } = await unpinIdentity(deps, {
+            adminId: userId,
+            userId: parsed.userId,
+          });
+          return removed
+            ? `<@${slackUserId}> is matched in AWS by their Slack email again.`
+            : `<@${slackUserId}> had no pinned AWS identity; nothing changed.`;
         }
         case 'list':
           return myAccessText(await listMyAccess(deps, userId));
