@@ -40,8 +40,10 @@ export class AssumeRoleError extends ProvisioningError {
  */
 export class AccountClients {
   private home: Promise<{ account: string; partition: string }> | undefined;
-  private readonly iamClients = new Map<string, IAMClient>();
-  private readonly trailClients = new Map<string, CloudTrailClient>();
+  // Promises, so that operations reaching one account at once share one client (and one AssumeRole).
+  private readonly iamClients = new Map<string, Promise<IAMClient>>();
+  private readonly trailClients = new Map<string, Promise<CloudTrailClient>>();
+  private readonly created: Array<{ destroy(): void }> = [];
 
   constructor(
     readonly clients: AwsClients,
@@ -91,22 +93,32 @@ export class AccountClients {
   }
 
   destroy(): void {
-    for (const client of [...this.iamClients.values(), ...this.trailClients.values()]) client.destroy();
+    for (const client of this.created.splice(0)) client.destroy();
     this.iamClients.clear();
     this.trailClients.clear();
   }
 
-  private async forAccount<T>(
+  private async forAccount<T extends { destroy(): void }>(
     accountId: string,
-    cache: Map<string, T>,
+    cache: Map<string, Promise<T>>,
     homeClient: T,
     create: (config: ReturnType<typeof clientConfig>) => T,
   ): Promise<T> {
     if ((await this.homeAccount()).account === accountId) return homeClient;
-    const cached = cache.get(accountId);
-    if (cached) return cached;
-    const client = create(clientConfig(this.settings.region, await this.assumeRole(accountId)));
-    cache.set(accountId, client);
+    // Looked up and stored with no await in between: a second caller finds the first one's client.
+    let client = cache.get(accountId);
+    if (!client) {
+      const pending = this.assumeRole(accountId).then((credentials) => {
+        const created = create(clientConfig(this.settings.region, credentials));
+        this.created.push(created);
+        return created;
+      });
+      pending.catch(() => {
+        if (cache.get(accountId) === pending) cache.delete(accountId);
+      });
+      cache.set(accountId, pending);
+      client = pending;
+    }
     return client;
   }
 

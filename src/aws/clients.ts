@@ -29,10 +29,15 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 
 interface Sendable {
   // biome-ignore lint/suspicious/noExplicitAny: every client's stack is typed by its own inputs; this middleware reads none
-  middlewareStack: { add(middleware: any, options: { step: 'initialize'; name: string }): void };
+  middlewareStack: { add(middleware: any, options: { step: 'build'; name: string }): void };
 }
 
-/** Counts each command by IAM action (`iam:AddUserToGroup`); `prefix` is the service's IAM prefix. */
+/**
+ * Counts each command by IAM action (`iam:AddUserToGroup`); `prefix` is the service's IAM prefix.
+ * In the build step: after the credentials are resolved (serialize step), before the retries
+ * (finalizeRequest), so a command counts once, and not at all when it never left because the
+ * credentials could not be had (an AssumeRole into a member account was refused).
+ */
 export function countCalls(client: Sendable, prefix: string, onCall: CallListener | undefined): void {
   if (!onCall) return;
   client.middlewareStack.add(
@@ -40,7 +45,7 @@ export function countCalls(client: Sendable, prefix: string, onCall: CallListene
       onCall(`${prefix}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`);
       return next(args);
     },
-    { step: 'initialize', name: 'latchCallCounter' },
+    { step: 'build', name: 'latchCallCounter' },
   );
 }
 

@@ -1,5 +1,4 @@
 import { type CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
-import pThrottle from 'p-throttle';
 import { toProvisioningError } from './aws-errors.js';
 
 /** What a person did with a grant, from CloudTrail's management events. */
@@ -17,11 +16,47 @@ export interface ActivitySummary {
 const LOOKUPS_PER_SECOND = 2;
 
 /**
+ * At most `limit` calls within any `intervalMs` as AWS counts them, on arrival. Spacing the starts
+ * of calls is not enough: the first call of a member account resolves the role's credentials
+ * before it is sent, so it reaches AWS late and shares a second with calls started after it. Here
+ * a call holds one of `limit` slots from when it starts until `intervalMs` after it has finished,
+ * and it arrives in between, so no more than `limit` arrivals ever fall within one interval.
+ */
+export class RateWindow {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    limit: number,
+    private readonly intervalMs: number,
+  ) {
+    this.free = limit;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // Unref'd: a slot coming free must not keep a finished process alive.
+      setTimeout(() => this.release(), this.intervalMs).unref();
+    }
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
+  }
+}
+
+/**
  * Looks up events by user name over a window, paging to the end, with LookupEvents calls kept
- * under CloudTrail's rate per account and region (one throttle per pair, shared by all lookups).
+ * under CloudTrail's rate per account and region (one window per pair, shared by all lookups).
  */
 export class CloudTrailActivity {
-  private readonly throttles = new Map<string, <T>(work: () => Promise<T>) => Promise<T>>();
+  private readonly windows = new Map<string, RateWindow>();
 
   async summarize(
     client: CloudTrailClient,
@@ -29,14 +64,14 @@ export class CloudTrailActivity {
     userName: string,
     window: { start: Date; end: Date },
   ): Promise<ActivitySummary> {
-    const throttled = this.throttleFor(`${key.accountId}/${key.region}`);
+    const rate = this.windowFor(`${key.accountId}/${key.region}`);
     const names = new Map<string, number>();
     const errors = new Map<string, number>();
     let events = 0;
     let writeEvents = 0;
-    // Every page request, not just the first, goes through the throttle.
+    // Every page request, not just the first, goes through the window.
     const throttledClient: CloudTrailClient = Object.assign(Object.create(client), {
-      send: (command: Parameters<CloudTrailClient['send']>[0]) => throttled(() => client.send(command)),
+      send: (command: Parameters<CloudTrailClient['send']>[0]) => rate.run(() => client.send(command)),
     });
     try {
       for await (const page of paginateLookupEvents(
@@ -67,16 +102,13 @@ export class CloudTrailActivity {
     };
   }
 
-  private throttleFor(key: string): <T>(work: () => Promise<T>) => Promise<T> {
-    let throttle = this.throttles.get(key);
-    if (!throttle) {
-      const limited = pThrottle({ limit: LOOKUPS_PER_SECOND, interval: 1000, strict: true })(
-        (work: () => Promise<unknown>) => work(),
-      );
-      throttle = <T>(work: () => Promise<T>) => limited(work) as Promise<T>;
-      this.throttles.set(key, throttle);
+  private windowFor(key: string): RateWindow {
+    let window = this.windows.get(key);
+    if (!window) {
+      window = new RateWindow(LOOKUPS_PER_SECOND, 1000);
+      this.windows.set(key, window);
     }
-    return throttle;
+    return window;
   }
 }
 

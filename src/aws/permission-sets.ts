@@ -73,13 +73,14 @@ export async function unassignPermissionSet(
   poll: PollSettings = DEFAULT_POLL,
 ): Promise<{ changed: boolean }> {
   if (!(await hasAssignment(client, target))) return { changed: false };
-  await outstanding(async () => {
+  const deleted = await outstanding(async (): Promise<boolean> => {
     let requestId: string | undefined;
     try {
-      const deleted = await client.send(new DeleteAccountAssignmentCommand(assignmentInput(target)));
-      requestId = deleted.AccountAssignmentDeletionStatus?.RequestId;
+      const answer = await client.send(new DeleteAccountAssignmentCommand(assignmentInput(target)));
+      requestId = answer.AccountAssignmentDeletionStatus?.RequestId;
     } catch (error) {
-      if (awsErrorName(error) === 'ResourceNotFoundException') return;
+      // Removed by someone else since it was listed: gone, but not by Latch.
+      if (awsErrorName(error) === 'ResourceNotFoundException') return false;
       throw toProvisioningError('sso:DeleteAccountAssignment', error);
     }
     if (!requestId) throw new ProvisioningError('DeleteAccountAssignment returned no request id', true);
@@ -97,8 +98,9 @@ export async function unassignPermissionSet(
         throw toProvisioningError('sso:DescribeAccountAssignmentDeletionStatus', error);
       }
     });
+    return true;
   });
-  return { changed: true };
+  return { changed: deleted };
 }
 
 /** Who holds a permission set on an account: user and group principal ids. */

@@ -130,3 +130,36 @@ describe('AwsProvisioner for IAM groups (real SDK, local AWS)', () => {
     });
   });
 });
+
+describe('one member account reached by several operations at once', () => {
+  it('assumes the role once and shares the client', async () => {
+    const aws = await startLocalAws();
+    addMemberAccount(aws);
+    for (const groupName of ['ReadOnly', 'Billing', 'Auditors'])
+      aws.iam.addGroup(MEMBER_ACCOUNT, { groupName });
+    for (const userName of ['dave', 'erin', 'frank', 'grace']) aws.iam.addUser(MEMBER_ACCOUNT, { userName });
+    aws.iam.addToGroup(MEMBER_ACCOUNT, 'Auditors', 'grace');
+    const provisioner = new AwsProvisioner({ region: 'us-east-1', role: ROLE_NAME, externalId: EXTERNAL_ID });
+    const group = (groupName: string): Resource => ({
+      ...readOnly(MEMBER_ACCOUNT),
+      id: groupName,
+      groupName,
+    });
+    try {
+      const [dave, erin, frank, auditors] = await Promise.all([
+        provisioner.grant(group('ReadOnly'), 'dave@example.com'),
+        provisioner.grant(group('ReadOnly'), 'erin@example.com'),
+        provisioner.grant(group('Billing'), 'frank@example.com'),
+        provisioner.holders(group('Auditors')),
+      ]);
+      expect([dave, erin, frank].map((r) => r.changed)).toEqual([true, true, true]);
+      expect(aws.iam.membersOf(MEMBER_ACCOUNT, 'ReadOnly').sort()).toEqual(['dave', 'erin']);
+      expect(aws.iam.membersOf(MEMBER_ACCOUNT, 'Billing')).toEqual(['frank']);
+      expect(auditors).toEqual(['grace']);
+      expect(aws.calls.filter((c) => c.operation === 'AssumeRole')).toHaveLength(1);
+    } finally {
+      provisioner.destroy();
+      await aws.close();
+    }
+  });
+});

@@ -47,10 +47,10 @@ describe('latch help and usage', () => {
     expect(latchLines(extra.stderr)[0]).toBe('latch grants: unexpected argument "now"');
   });
 
-  it('says honestly that sync is not there yet, with exit 2', async () => {
-    const run = await runLatchCli(['sync']);
-    expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe('latch sync: catalog sync arrives with the AWS adapter layer (issue 3)');
+  it('refuses to sync without a policy file, with one line naming it and nothing written', async () => {
+    const run = await runLatchCli(['sync'], { LATCH_POLICY_FILE: 'nope/latch.policy.yml' });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^latch: LATCH_POLICY_FILE: nope\/latch.policy.yml does not exist/);
     expect(run.stdout).toBe('');
   });
 
