@@ -147,9 +147,9 @@ export class AwsProvisioner implements AccessProvisioner {
   async activity(resource: Resource, window: ActivityWindow): Promise<ActivitySummary> {
     const accountId = resource.accountId ?? (await this.accounts.homeAccount()).account;
     const userName = resource.kind === 'iam_group' ? window.principalId : window.email;
-    const client = await this.accounts.cloudTrail(accountId);
-    const region = (await client.config.region()) ?? 'us-east-1';
-    return this.trail.summarize(client, { accountId, region }, userName, window);
+    const cloudTrail = await this.accounts.cloudTrail(accountId);
+    const region = (await cloudTrail.config.region()) ?? 'us-east-1';
+    return this.trail.summarize(cloudTrail, { accountId, region }, userName, window);
   }
 
   /** The account and principal Latch runs as, for the start-up log. */

@@ -163,3 +163,44 @@ describe('one member account reached by several operations at once', () => {
     }
   });
 });
+
+describe('cross-account credentials', () => {
+  it('keeps them while they last, and renews them shortly before they expire', async () => {
+    const aws = await startLocalAws();
+    aws.organizations.addAccount({ id: '333333333333', name: 'long' });
+    aws.organizations.addAccount({ id: '444444444444', name: 'short' });
+    // 20 minutes left: reused. 2 minutes left: inside the SDK's 5-minute renewal window, so renewed.
+    aws.addRole({
+      arn: `arn:aws:iam::333333333333:role/${ROLE_NAME}`,
+      externalId: EXTERNAL_ID,
+      credentialsExpireInSeconds: 1200,
+    });
+    aws.addRole({
+      arn: `arn:aws:iam::444444444444:role/${ROLE_NAME}`,
+      externalId: EXTERNAL_ID,
+      credentialsExpireInSeconds: 120,
+    });
+    const provisioner = new AwsProvisioner({ region: 'us-east-1', role: ROLE_NAME, externalId: EXTERNAL_ID });
+    try {
+      for (const account of ['333333333333', '444444444444']) {
+        aws.iam.addGroup(account, { groupName: 'ReadOnly' });
+        for (let i = 0; i < 3; i += 1) await provisioner.holders(readOnly(account));
+      }
+      const assumedIn = (account: string) =>
+        aws.calls.filter(
+          (c) =>
+            c.operation === 'AssumeRole' &&
+            String((c.input as { RoleArn: string }).RoleArn).includes(account),
+        ).length;
+      const iamCallsIn = (account: string) =>
+        aws.calls.filter((c) => c.service === 'iam' && c.account === account).length;
+      expect(iamCallsIn('333333333333')).toBeGreaterThanOrEqual(3);
+      expect(assumedIn('333333333333')).toBe(1);
+      // Inside the renewal window, every command gets fresh credentials first.
+      expect(assumedIn('444444444444')).toBeGreaterThanOrEqual(iamCallsIn('444444444444'));
+    } finally {
+      provisioner.destroy();
+      await aws.close();
+    }
+  });
+});

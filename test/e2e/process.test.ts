@@ -63,6 +63,8 @@ describe('latch as a process', () => {
       dir = await mkdtemp(join(tmpdir(), 'latch-process-'));
       const policy = (await readFile(new URL('../support/fixtures/policy.yml', import.meta.url), 'utf8'))
         .replace('GROUP_READONLY', group)
+        .replace('PS_ADMIN', aws.ssoAdmin.addPermissionSet({ name: 'AdministratorAccess' }))
+        .replace('PS_READONLY', aws.ssoAdmin.addPermissionSet({ name: 'ReadOnlyAccess' }))
         .replace('warn_before: 15m', 'warn_before: 5s')
         .replace('tiers:\n', 'tiers:\n  low: { min_duration: 10s }\n');
       await writeFile(join(dir, 'policy.yml'), policy);

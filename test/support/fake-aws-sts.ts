@@ -10,10 +10,13 @@ export interface RoleSpec {
   externalId?: string;
   /** The role's MaxSessionDuration; AWS defaults it to one hour. */
   maxSessionDurationSeconds?: number;
+  /** Tests only: credentials say they expire this many seconds after issue, whatever was asked. */
+  credentialsExpireInSeconds?: number;
 }
 
-interface Role extends Required<Omit<RoleSpec, 'externalId'>> {
+interface Role extends Required<Omit<RoleSpec, 'externalId' | 'credentialsExpireInSeconds'>> {
   externalId: string | undefined;
+  credentialsExpireInSeconds: number | undefined;
   roleId: string;
 }
 
@@ -58,6 +61,7 @@ export class StsState {
       arn: r.arn,
       externalId: r.externalId,
       maxSessionDurationSeconds: r.maxSessionDurationSeconds ?? 3600,
+      credentialsExpireInSeconds: r.credentialsExpireInSeconds,
       roleId: iamId('AROA', r.arn),
     });
   }
@@ -127,7 +131,7 @@ export class StsState {
       `<Credentials><AccessKeyId>${accessKey}</AccessKeyId>` +
       `<SecretAccessKey>${randomBytes(30).toString('base64')}</SecretAccessKey>` +
       `<SessionToken>${randomBytes(240).toString('base64')}</SessionToken>` +
-      `<Expiration>${isoSeconds(Date.now() + duration * 1000)}</Expiration></Credentials>`
+      `<Expiration>${isoSeconds(Date.now() + (role.credentialsExpireInSeconds ?? duration) * 1000)}</Expiration></Credentials>`
     );
   }
 }

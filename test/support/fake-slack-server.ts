@@ -183,6 +183,9 @@ export async function startFakeSlackServer(
       if (!res.headersSent) send(res, 500, String(err));
     });
   });
+  // Slack's API keeps idle connections open far longer than Node's 5 s default. With 5 s, a bot
+  // whose event loop is busy (PGlite starting) can reuse a socket the server is just closing: ECONNRESET.
+  server.keepAliveTimeout = 60_000;
   const hub = attachFakeSlackSocket(server, () => api);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
