@@ -45,3 +45,12 @@ export function toProvisioningError(action: string, error: unknown): Provisionin
   }
   return new ProvisioningError(`${action}: ${name}: ${message}`, !PERMANENT.has(name), { cause: error });
 }
+
+/** Runs one AWS call, sorting a failure with `toProvisioningError` under its IAM action. */
+export async function callAws<T>(action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toProvisioningError(action, error);
+  }
+}

@@ -41,10 +41,7 @@ export class AwsProvisioner implements AccessProvisioner {
       ...(settings.onCall ? { onCall: settings.onCall } : {}),
     });
     this.accounts = new AccountClients(this.clients, settings);
-    this.identityCenter = new IdentityCenterLocator(this.clients.ssoAdmin, {
-      ...(settings.instanceArn ? { instanceArn: settings.instanceArn } : {}),
-      ...(settings.identityStoreId ? { identityStoreId: settings.identityStoreId } : {}),
-    });
+    this.identityCenter = new IdentityCenterLocator(this.clients.ssoAdmin, settings);
   }
 
   supports(resource: Resource): boolean {

@@ -1,16 +1,17 @@
 import { paginateListGroups as paginateStoreGroups } from '@aws-sdk/client-identitystore';
-import { paginateListAccounts } from '@aws-sdk/client-organizations';
 import {
   DescribePermissionSetCommand,
   paginateListAccountsForProvisionedPermissionSet,
   paginateListPermissionSets,
 } from '@aws-sdk/client-sso-admin';
 import pLimit from 'p-limit';
+import { resourceKey } from '../core/catalog-keys.js';
 import type { CatalogDiscovery, DiscoveredResource, SyncFailure } from '../core/model.js';
 import { AccountClients, type CrossAccountSettings } from './account-clients.js';
-import { createAwsClients } from './clients.js';
+import { createAwsClients, destroyAwsClients } from './clients.js';
 import { listIamGroups } from './iam-groups.js';
 import { IdentityCenterLocator } from './identity-center.js';
+import { listActiveAccounts } from './organization-accounts.js';
 
 export interface DiscoverySettings extends CrossAccountSettings {
   instanceArn?: string;
@@ -44,10 +45,7 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
     const accounts = await listAccounts(clients, accountClients, fail);
     const names = new Map(accounts.map((a) => [a.id, a.name]));
 
-    const locator = new IdentityCenterLocator(clients.ssoAdmin, {
-      ...(settings.instanceArn ? { instanceArn: settings.instanceArn } : {}),
-      ...(settings.identityStoreId ? { identityStoreId: settings.identityStoreId } : {}),
-    });
+    const locator = new IdentityCenterLocator(clients.ssoAdmin, settings);
     const instance = await locator.instance().catch((error: unknown) => {
       fail('sso:ListInstances', error);
       return undefined;
@@ -66,9 +64,8 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
         limit(async () => {
           try {
             const groups = await listIamGroups(await accountClients.iam(account.id));
-            return groups.map(
-              (g): DiscoveredResource => ({
-                key: `iam_group:${account.id}:${g.groupName}`,
+            return groups.map((g) =>
+              discovered({
                 kind: 'iam_group',
                 name: g.groupName,
                 accountId: account.id,
@@ -89,11 +86,16 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
     return { resources, permissionSetArns, accounts, failures, calls, callsByAction, durationMs };
   } finally {
     accountClients.destroy();
-    for (const client of Object.values(clients)) client.destroy();
+    destroyAwsClients(clients);
   }
 }
 
 type Fail = (step: string, error: unknown, accountId?: string) => void;
+
+/** Keyed as core keys policy resources, so sync can tell which ones the policy names. */
+function discovered(found: Omit<DiscoveredResource, 'key'>): DiscoveredResource {
+  return { key: resourceKey(found), ...found };
+}
 
 /** The organization's active accounts; without Organizations access, just Latch's own account. */
 async function listAccounts(
@@ -101,15 +103,8 @@ async function listAccounts(
   accountClients: AccountClients,
   fail: Fail,
 ): Promise<Array<{ id: string; name: string }>> {
-  const accounts: Array<{ id: string; name: string }> = [];
   try {
-    for await (const page of paginateListAccounts({ client: clients.organizations }, {})) {
-      for (const a of page.Accounts ?? []) {
-        const active = (a.State ?? a.Status ?? 'ACTIVE') === 'ACTIVE';
-        if (a.Id && active) accounts.push({ id: a.Id, name: a.Name ?? a.Id });
-      }
-    }
-    return accounts;
+    return await listActiveAccounts(clients.organizations);
   } catch (error) {
     fail('organizations:ListAccounts', error);
     try {
@@ -156,14 +151,15 @@ async function permissionSets(
           )) {
             accountIds.push(...(page.AccountIds ?? []));
           }
-          return accountIds.map((accountId) => ({
-            key: `sso_permission_set:${accountId}:${arn}`,
-            kind: 'sso_permission_set',
-            name,
-            accountId,
-            accountName: accountNames.get(accountId) ?? accountId,
-            permissionSetArn: arn,
-          }));
+          return accountIds.map((accountId) =>
+            discovered({
+              kind: 'sso_permission_set',
+              name,
+              accountId,
+              accountName: accountNames.get(accountId) ?? accountId,
+              permissionSetArn: arn,
+            }),
+          );
         } catch (error) {
           fail('sso:DescribePermissionSet', error);
           return [];
@@ -187,12 +183,7 @@ async function identityCenterGroups(
     )) {
       for (const g of page.Groups ?? []) {
         if (!g.GroupId) continue;
-        groups.push({
-          key: `sso_group:${g.GroupId}`,
-          kind: 'sso_group',
-          name: g.DisplayName ?? g.GroupId,
-          groupId: g.GroupId,
-        });
+        groups.push(discovered({ kind: 'sso_group', name: g.DisplayName ?? g.GroupId, groupId: g.GroupId }));
       }
     }
   } catch (error) {

@@ -1,6 +1,7 @@
 import {
   CreateAccountAssignmentCommand,
   DeleteAccountAssignmentCommand,
+  type DeleteAccountAssignmentCommandOutput,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
   paginateListAccountAssignments,
@@ -9,7 +10,7 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import pLimit from 'p-limit';
 import { ProvisioningError } from '../core/errors.js';
-import { awsErrorName, toProvisioningError } from './aws-errors.js';
+import { awsErrorName, callAws, toProvisioningError } from './aws-errors.js';
 
 export interface AssignmentTarget {
   instanceArn: string;
@@ -40,27 +41,20 @@ export async function assignPermissionSet(
 ): Promise<{ changed: boolean }> {
   if (await hasAssignment(client, target)) return { changed: false };
   await outstanding(async () => {
-    let requestId: string | undefined;
-    try {
-      const created = await client.send(new CreateAccountAssignmentCommand(assignmentInput(target)));
-      requestId = created.AccountAssignmentCreationStatus?.RequestId;
-    } catch (error) {
-      throw toProvisioningError('sso:CreateAccountAssignment', error);
-    }
-    if (!requestId) throw new ProvisioningError('CreateAccountAssignment returned no request id', true);
-    const id = requestId;
+    const created = await callAws('sso:CreateAccountAssignment', () =>
+      client.send(new CreateAccountAssignmentCommand(assignmentInput(target))),
+    );
+    const id = requestIdOf(created.AccountAssignmentCreationStatus, 'CreateAccountAssignment');
     await waitForStatus('creation', poll, async () => {
-      try {
-        const described = await client.send(
+      const described = await callAws('sso:DescribeAccountAssignmentCreationStatus', () =>
+        client.send(
           new DescribeAccountAssignmentCreationStatusCommand({
             InstanceArn: target.instanceArn,
             AccountAssignmentCreationRequestId: id,
           }),
-        );
-        return described.AccountAssignmentCreationStatus ?? {};
-      } catch (error) {
-        throw toProvisioningError('sso:DescribeAccountAssignmentCreationStatus', error);
-      }
+        ),
+      );
+      return described.AccountAssignmentCreationStatus ?? {};
     });
   });
   return { changed: true };
@@ -74,33 +68,35 @@ export async function unassignPermissionSet(
 ): Promise<{ changed: boolean }> {
   if (!(await hasAssignment(client, target))) return { changed: false };
   const deleted = await outstanding(async (): Promise<boolean> => {
-    let requestId: string | undefined;
+    let answer: DeleteAccountAssignmentCommandOutput;
     try {
-      const answer = await client.send(new DeleteAccountAssignmentCommand(assignmentInput(target)));
-      requestId = answer.AccountAssignmentDeletionStatus?.RequestId;
+      answer = await client.send(new DeleteAccountAssignmentCommand(assignmentInput(target)));
     } catch (error) {
       // Removed by someone else since it was listed: gone, but not by Latch.
       if (awsErrorName(error) === 'ResourceNotFoundException') return false;
       throw toProvisioningError('sso:DeleteAccountAssignment', error);
     }
-    if (!requestId) throw new ProvisioningError('DeleteAccountAssignment returned no request id', true);
-    const id = requestId;
+    const id = requestIdOf(answer.AccountAssignmentDeletionStatus, 'DeleteAccountAssignment');
     await waitForStatus('deletion', poll, async () => {
-      try {
-        const described = await client.send(
+      const described = await callAws('sso:DescribeAccountAssignmentDeletionStatus', () =>
+        client.send(
           new DescribeAccountAssignmentDeletionStatusCommand({
             InstanceArn: target.instanceArn,
             AccountAssignmentDeletionRequestId: id,
           }),
-        );
-        return described.AccountAssignmentDeletionStatus ?? {};
-      } catch (error) {
-        throw toProvisioningError('sso:DescribeAccountAssignmentDeletionStatus', error);
-      }
+        ),
+      );
+      return described.AccountAssignmentDeletionStatus ?? {};
     });
     return true;
   });
   return { changed: deleted };
+}
+
+/** The SDK does not check response shapes: a status without a request id cannot be followed. */
+function requestIdOf(status: { RequestId?: string | undefined } | undefined, operation: string): string {
+  if (!status?.RequestId) throw new ProvisioningError(`${operation} returned no request id`, true);
+  return status.RequestId;
 }
 
 /** Who holds a permission set on an account: user and group principal ids. */

@@ -1,6 +1,5 @@
 import { ListGroupsCommand } from '@aws-sdk/client-iam';
 import { GetUserIdCommand } from '@aws-sdk/client-identitystore';
-import { paginateListAccounts } from '@aws-sdk/client-organizations';
 import { ListPermissionSetsCommand } from '@aws-sdk/client-sso-admin';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AccountClients } from '../aws/account-clients.js';
@@ -8,6 +7,7 @@ import { isAccessDenied } from '../aws/aws-errors.js';
 import { awsSettingsFrom } from '../aws/aws-settings.js';
 import type { AwsClients } from '../aws/clients.js';
 import { IdentityCenterLocator } from '../aws/identity-center.js';
+import { listActiveAccounts } from '../aws/organization-accounts.js';
 import type { LoadedPolicy } from '../config/policy.js';
 import { errorText } from './cli-command.js';
 import { type CheckResult, fail, ok, skip } from './doctor-check.js';
@@ -78,10 +78,7 @@ export async function checkIdentityCenter(
   const name = 'identity center';
   if (!loaded) return skip(name, 'the policy file did not load');
   const settings = awsSettingsFrom(loaded);
-  const locator = new IdentityCenterLocator(clients.ssoAdmin, {
-    ...(settings.instanceArn ? { instanceArn: settings.instanceArn } : {}),
-    ...(settings.identityStoreId ? { identityStoreId: settings.identityStoreId } : {}),
-  });
+  const locator = new IdentityCenterLocator(clients.ssoAdmin, settings);
   try {
     if (settings.instanceArn && settings.identityStoreId) {
       // Named in full: prove the instance answers with a listing scoped to it.
@@ -122,7 +119,10 @@ export async function checkCrossAccountRoles(
   const access = new AccountClients(clients, settings);
   try {
     const home = (await access.homeAccount()).account;
-    const listed = await organizationAccounts(clients);
+    const listed = await listActiveAccounts(clients.organizations).then(
+      (accounts) => accounts.map((a) => a.id),
+      () => undefined,
+    );
     const accounts = [
       ...new Set([
         ...(listed ?? []),
@@ -157,19 +157,6 @@ export async function checkCrossAccountRoles(
     return [fail(name, `${awsMessage(error)}; ${CREDENTIALS_HINT}`)];
   } finally {
     access.destroy();
-  }
-}
-
-async function organizationAccounts(clients: AwsClients): Promise<string[] | undefined> {
-  try {
-    const ids: string[] = [];
-    for await (const page of paginateListAccounts({ client: clients.organizations }, {})) {
-      for (const account of page.Accounts ?? [])
-        if (account.Id && (account.State ?? account.Status) === 'ACTIVE') ids.push(account.Id);
-    }
-    return ids;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,9 +1,9 @@
-import { isPerson } from '../approvers.js';
 import { LatchError } from '../errors.js';
 import { canMoveGrant } from '../grant-lifecycle.js';
 import { normalizeId } from '../ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
+import { requireAdmin } from './require-admin.js';
 import { revokeGrants } from './revoke-grants.js';
 
 /** An admin ends anyone's grant now, with a reason the grantee is told. Admins are re-checked against the policy. */
@@ -11,8 +11,7 @@ export async function adminRevokeGrant(
   deps: LatchDeps,
   input: { grantId: string; adminId: string; reason: string },
 ): Promise<Grant> {
-  const admin = await deps.directory.person(input.adminId);
-  if (!deps.policy.admins.some((ref) => isPerson(ref, admin))) throw new LatchError('admins_only');
+  const admin = await requireAdmin(deps, input.adminId);
   const grantId = normalizeId(input.grantId);
   const now = deps.clock.now();
   // Stored as `admin <slack id>: <note>`; the requester notice turns it back into words.

@@ -1,7 +1,7 @@
-import { isPerson } from '../approvers.js';
 import { LatchError } from '../errors.js';
 import type { IdentityPin } from '../model.js';
 import type { LatchDeps } from '../ports.js';
+import { requireAdmin } from './require-admin.js';
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
@@ -79,9 +79,4 @@ async function resolveUser(deps: LatchDeps, ref: string): Promise<string> {
   const person = id && (await deps.directory.person(id).catch(() => undefined));
   if (!id || !person) throw new LatchError('unknown_slack_user', { user: ref });
   return id;
-}
-
-async function requireAdmin(deps: LatchDeps, adminId: string): Promise<void> {
-  const admin = await deps.directory.person(adminId);
-  if (!deps.policy.admins.some((ref) => isPerson(ref, admin))) throw new LatchError('admins_only');
 }
