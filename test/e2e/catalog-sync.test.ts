@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHome, shows, typeCommand } from '../support/e2e-steps.js';
+import { dmContaining, eventually, openHome, shows, typeCommand, visible } from '../support/e2e-steps.js';
 import { ACCOUNTS, type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
 
 const { alice, admin } = PEOPLE;
@@ -41,5 +41,52 @@ describe('/access admin sync and the catalog on App Home', () => {
     expect(await typeCommand(world, alice.id, `request powerusers-${ACCOUNTS.dev} 1h x`)).toContain(
       `There is no resource`,
     );
+  });
+});
+
+describe('the scheduled catalog sync (LATCH_SYNC_CRON)', () => {
+  let world: LatchWorld;
+  beforeAll(async () => {
+    world = await startLatchWorld({ syncCron: '*/2 * * * * *' });
+  });
+  afterAll(async () => {
+    await world.stop();
+  });
+
+  it('syncs on its own, and tells the admins once when an account stops and starts being readable', async () => {
+    const runsBy = async (trigger: string) =>
+      (await world.latch.deps.store.listRecentAudit(200)).filter(
+        (e) => e.action === 'catalog.synced' && e.detail?.trigger === trigger,
+      ).length;
+    const alerts = () => world.slack.dmsTo(admin.id).filter((m) => visible(m).includes('Catalog sync'));
+
+    await eventually(
+      () => runsBy('schedule'),
+      (n) => n >= 1,
+      10_000,
+    );
+    expect(alerts()).toEqual([]);
+
+    // The dev account's role stops trusting Latch's ExternalId.
+    world.aws.addRole({
+      arn: `arn:aws:iam::${ACCOUNTS.dev}:role/LatchAccess`,
+      externalId: 'rotated-elsewhere',
+    });
+    const broken = await dmContaining(world, admin.id, 'Catalog sync could not read');
+    expect(visible(broken)).toContain(`account ${ACCOUNTS.dev}`);
+    const before = await runsBy('schedule');
+    await eventually(
+      () => runsBy('schedule'),
+      (n) => n >= before + 2,
+      10_000,
+    );
+    expect(alerts()).toHaveLength(1);
+
+    world.aws.addRole({
+      arn: `arn:aws:iam::${ACCOUNTS.dev}:role/LatchAccess`,
+      externalId: 'e2e-external-id',
+    });
+    await dmContaining(world, admin.id, 'Catalog sync reads every account again');
+    expect(alerts()).toHaveLength(2);
   });
 });

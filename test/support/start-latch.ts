@@ -61,7 +61,12 @@ export async function freePort(): Promise<number> {
  * through the same settings a deployment uses: SLACK_API_URL and AWS_ENDPOINT_URL_*. HTTP mode by
  * default; `mode: 'socket'` sets SLACK_APP_TOKEN and no signing secret, as a Socket Mode deployment does.
  */
-export async function startLatchWorld(options: { mode?: 'http' | 'socket' } = {}): Promise<LatchWorld> {
+export async function startLatchWorld(
+  options: {
+    mode?: 'http' | 'socket' /** LATCH_SYNC_CRON; off unless a test is about the scheduled sync. */;
+    syncCron?: string;
+  } = {},
+): Promise<LatchWorld> {
   const slack = await startFakeSlackServer();
   const aws = await startFakeAwsServer({ identityStoreId: 'd-1234567890' });
   for (const person of Object.values(PEOPLE)) slack.addUser({ ...person, isEmailConfirmed: true });
@@ -116,7 +121,7 @@ export async function startLatchWorld(options: { mode?: 'http' | 'socket' } = {}
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     // The tests sweep by hand after moving the clock; the cron stays out of their way.
     LATCH_SWEEP_CRON: '0 0 1 1 *',
-    LATCH_SYNC_CRON: 'off',
+    LATCH_SYNC_CRON: options.syncCron ?? 'off',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
   const clock = new TestClock();
