@@ -129,10 +129,12 @@ export class AccountClients {
       ...(this.settings.region ? { clientConfig: clientConfig(this.settings.region) } : {}),
     });
     return async (properties) => {
-      this.settings.onCall?.('sts:AssumeRole');
       try {
-        return await provider(properties);
+        const credentials = await provider(properties);
+        this.settings.onCall?.('sts:AssumeRole');
+        return credentials;
       } catch (error) {
+        this.settings.onCall?.('sts:AssumeRole', error);
         throw new AssumeRoleError(accountId, roleArn, error);
       }
     };

@@ -30,9 +30,9 @@ const PERMISSION_SETS_AT_ONCE = 4;
 export async function discoverCatalog(settings: DiscoverySettings): Promise<CatalogDiscovery> {
   const started = Date.now();
   const callsByAction: Record<string, number> = {};
-  const onCall = (action: string) => {
+  const onCall = (action: string, error?: unknown) => {
     callsByAction[action] = (callsByAction[action] ?? 0) + 1;
-    settings.onCall?.(action);
+    settings.onCall?.(action, error);
   };
   const clients = createAwsClients({ ...(settings.region ? { region: settings.region } : {}), onCall });
   const accountClients = new AccountClients(clients, { ...settings, onCall });

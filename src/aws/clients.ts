@@ -7,8 +7,11 @@ import { STSClient } from '@aws-sdk/client-sts';
 
 export type Credentials = NonNullable<IAMClientConfig['credentials']>;
 
-/** Told of every command a client sends (once per command, not per retry), as an IAM action. */
-export type CallListener = (action: string) => void;
+/**
+ * Told of every command a client sends, as an IAM action, once it is answered (once per command,
+ * not per retry); `error` is what it finally failed with, after the SDK's retries.
+ */
+export type CallListener = (action: string, error?: unknown) => void;
 
 export interface AwsClients {
   identityStore: IdentitystoreClient;
@@ -33,18 +36,26 @@ interface Sendable {
 }
 
 /**
- * Counts each command by IAM action (`iam:AddUserToGroup`); `prefix` is the service's IAM prefix.
- * In the build step: after the credentials are resolved (serialize step), before the retries
- * (finalizeRequest), so a command counts once, and not at all when it never left because the
- * credentials could not be had (an AssumeRole into a member account was refused).
+ * Reports each command by IAM action (`iam:AddUserToGroup`) with its outcome; `prefix` is the
+ * service's IAM prefix. In the build step: after the credentials are resolved (serialize step),
+ * around the retries (finalizeRequest), so a command counts once, and not at all when it never
+ * left because the credentials could not be had (an AssumeRole into a member account was refused).
  */
 export function countCalls(client: Sendable, prefix: string, onCall: CallListener | undefined): void {
   if (!onCall) return;
   client.middlewareStack.add(
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-      onCall(`${prefix}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`);
-      return next(args);
-    },
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: unknown) => {
+        const action = `${prefix}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
+        try {
+          const output = await next(args);
+          onCall(action);
+          return output;
+        } catch (error) {
+          onCall(action, error);
+          throw error;
+        }
+      },
     { step: 'build', name: 'latchCallCounter' },
   );
 }
