@@ -1,0 +1,57 @@
+import type { FetchFunction } from '@slack/web-api';
+
+/** One HTTP request Latch sent to Slack: the Web API method (or `response_url`), and its error if it failed. */
+export type SlackCallListener = (method: string, error?: string) => void;
+
+type FetchResponse = Awaited<ReturnType<FetchFunction>>;
+
+/**
+ * A `fetch` for WebClientOptions that reports every request to Slack. Bolt hands its clientOptions to
+ * each WebClient it makes (app.client, the listeners' clients, Socket Mode's) and uses the same fetch
+ * for `respond()`, so nothing goes around it. A call the WebClient retries counts once per attempt.
+ * The error is Slack's own code from an `ok: false` answer (`channel_not_found`), `ratelimited` for
+ * a 429, `http_<status>` for another status, or `request_failed` when no answer came.
+ */
+export function countSlackCalls(
+  apiUrl: string,
+  onCall: SlackCallListener,
+  fetchFn: FetchFunction = globalThis.fetch,
+): FetchFunction {
+  const base = apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`;
+  return async (url, init) => {
+    const method = methodOf(String(url), base);
+    let response: FetchResponse;
+    try {
+      response = await fetchFn(url, init);
+    } catch (error) {
+      onCall(method, 'request_failed');
+      throw error;
+    }
+    onCall(method, await errorOf(response));
+    return response;
+  };
+}
+
+/** The Web API method a URL calls; anything outside the API (a response_url) is `response_url`. */
+function methodOf(url: string, base: string): string {
+  if (!url.startsWith(base)) return 'response_url';
+  const method = url.slice(base.length).split(/[?#]/)[0] ?? '';
+  // Method names come from the code, but a label must never take arbitrary text.
+  return /^[A-Za-z]+(\.[A-Za-z]+)+$/.test(method) ? method : 'other';
+}
+
+async function errorOf(response: FetchResponse): Promise<string | undefined> {
+  if (response.status === 429) return 'ratelimited';
+  if (response.status !== 200) return `http_${response.status}`;
+  const isJson = response.headers.get('content-type')?.includes('application/json');
+  // Read a copy: the WebClient still reads the body itself.
+  const copy = (response as { clone?: () => FetchResponse }).clone;
+  if (!isJson || typeof copy !== 'function') return undefined;
+  const body: unknown = await copy
+    .call(response)
+    .json()
+    .catch(() => undefined);
+  if (!body || typeof body !== 'object' || (body as { ok?: unknown }).ok !== false) return undefined;
+  const code = (body as { error?: unknown }).error;
+  return typeof code === 'string' && /^[a-z0-9_]{1,64}$/.test(code) ? code : 'unknown_error';
+}
