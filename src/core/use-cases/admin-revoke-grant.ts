@@ -1,6 +1,7 @@
 import { LatchError } from '../errors.js';
 import { canMoveGrant } from '../grant-lifecycle.js';
 import { normalizeId } from '../ids.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { requireAdmin } from './require-admin.js';
@@ -32,6 +33,10 @@ export async function adminRevokeGrant(
     });
     return { ...current, status: 'revoking' as const, revokeReason };
   });
+  logWithIds(deps.log, { requestId: grant.requestId, grantId }).info(
+    { reason: 'admin', by: admin.slackUserId },
+    'grant revoking',
+  );
   const [revoked] = await revokeGrants(deps, { onlyId: grantId });
   return revoked ?? grant;
 }

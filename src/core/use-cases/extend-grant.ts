@@ -2,6 +2,7 @@ import { requestableResource } from '../catalog.js';
 import { checkDuration } from '../duration.js';
 import { LatchError } from '../errors.js';
 import { normalizeId } from '../ids.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { durationChoices } from '../tiers.js';
@@ -112,6 +113,10 @@ export async function extendGrant(
     });
     return { ...grant, expiresAt, warnAt, durationSeconds, warnedAt: undefined } as Grant;
   });
+  logWithIds(deps.log, { requestId: extended.requestId, grantId }).info(
+    { bySeconds: check.seconds, expiresAt: extended.expiresAt?.toISOString() },
+    'grant extended',
+  );
   await postAudit(deps, {
     action: 'grant.extended',
     actor: input.requesterId,

@@ -1,3 +1,4 @@
+import { logWithIds } from '../log-with-ids.js';
 import { type AccessRequest, REVIEW_STEP, type Resource } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
@@ -13,7 +14,7 @@ export async function refreshApprovalCards(
   resource: Resource,
 ): Promise<void> {
   for (const ref of (await deps.store.listSlackMessages(request.id)).filter((r) => r.step !== REVIEW_STEP)) {
-    await afterCommit(deps.log, 'update approval card', async () =>
+    await afterCommit(logWithIds(deps.log, { requestId: request.id }), 'update approval card', async () =>
       deps.notifier.updateApprovalCard(ref, await approvalCardData(deps, request, resource, ref.step)),
     );
   }

@@ -1,6 +1,7 @@
 import { LatchError } from '../errors.js';
 import { canMoveGrant } from '../grant-lifecycle.js';
 import { normalizeId } from '../ids.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { revokeGrants } from './revoke-grants.js';
@@ -29,6 +30,10 @@ export async function releaseGrant(
     });
     return { ...current, status: 'revoking' as const, revokeReason: 'released' };
   });
+  logWithIds(deps.log, { requestId: grant.requestId, grantId }).info(
+    { reason: 'released' },
+    'grant revoking',
+  );
   const [revoked] = await revokeGrants(deps, { onlyId: grantId });
   return revoked ?? grant;
 }

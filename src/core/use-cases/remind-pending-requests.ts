@@ -1,5 +1,6 @@
 import { eligibleApprovers } from '../approvers.js';
 import { findResource, tierOf } from '../catalog.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { AccessRequest } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
@@ -55,7 +56,7 @@ async function nudge(
     (id) => !decided.has(id) && (kind === 'request_reminded' || !asked.has(id)),
   );
   await sendApprovalCards(deps, request, resource, approverIds);
-  await afterCommit(deps.log, `tell requester ${kind}`, () =>
+  await afterCommit(logWithIds(deps.log, { requestId: request.id }), `tell requester ${kind}`, () =>
     deps.notifier.tellRequester(request.requesterId, { kind, request, resource, approvers: approverIds }),
   );
 }

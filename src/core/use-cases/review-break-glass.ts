@@ -1,6 +1,7 @@
 import { eligibleApprovers, isPerson } from '../approvers.js';
 import { findResource } from '../catalog.js';
 import { LatchError } from '../errors.js';
+import { logWithIds } from '../log-with-ids.js';
 import { REVIEW_STEP } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
@@ -44,6 +45,7 @@ export async function reviewBreakGlass(
     };
   }
   const now = deps.clock.now();
+  const log = logWithIds(deps.log, { requestId: request.id });
   await deps.store.appendAudit({
     at: now,
     actor: reviewer.slackUserId,
@@ -51,7 +53,7 @@ export async function reviewBreakGlass(
     requestId: request.id,
   });
   for (const ref of (await deps.store.listSlackMessages(request.id)).filter((r) => r.step === REVIEW_STEP)) {
-    await afterCommit(deps.log, 'update review card', () =>
+    await afterCommit(log, 'update review card', () =>
       deps.notifier.updateReviewCard(ref, {
         request,
         resource,
@@ -66,8 +68,9 @@ export async function reviewBreakGlass(
     requesterId: request.requesterId,
     requestId: request.id,
   });
+  log.info({ by: reviewer.slackUserId, verdict: input.verdict }, 'break-glass reviewed');
   if (input.verdict === 'flagged') {
-    await afterCommit(deps.log, 'alert admins flagged break-glass', () =>
+    await afterCommit(log, 'alert admins flagged break-glass', () =>
       deps.notifier.alertAdmins(
         `<@${reviewer.slackUserId}> flagged the break-glass use of ${resource.id} by <@${request.requesterId}> (request ${request.id}).`,
       ),

@@ -1,3 +1,4 @@
+import { logWithIds } from '../log-with-ids.js';
 import type { AccessRequest, Resource } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
@@ -23,7 +24,7 @@ export async function sendApprovalCards(
 ): Promise<void> {
   const card = await approvalCardData(deps, request, resource, request.currentStep);
   for (const approverId of approverIds) {
-    await afterCommit(deps.log, 'send approval card', async () => {
+    await afterCommit(logWithIds(deps.log, { requestId: request.id }), 'send approval card', async () => {
       const ref = await deps.notifier.sendApprovalCard(approverId, card);
       if (ref) await deps.store.insertSlackMessage(ref);
     });

@@ -1,4 +1,5 @@
 import { findResource } from '../catalog.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
 
@@ -21,7 +22,8 @@ export async function warnBeforeExpiry(deps: LatchDeps, limit = 100): Promise<nu
   for (const grant of due) {
     const resource = findResource(deps.policy, grant.resourceId);
     if (!resource) continue;
-    await afterCommit(deps.log, 'expiry warning', () =>
+    const log = logWithIds(deps.log, { requestId: grant.requestId, grantId: grant.id });
+    await afterCommit(log, 'expiry warning', () =>
       deps.notifier.tellRequester(grant.requesterId, { kind: 'grant_expiring', grant, resource }),
     );
   }
