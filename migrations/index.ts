@@ -5,6 +5,9 @@ import * as addRemindedAndEscalated from './20261121T210138Z-add-reminded-and-es
 import * as addApprovedDuration from './20261121T212714Z-add-approved-duration.js';
 import * as addCatalogSync from './20261121T222159Z-add-catalog-sync.js';
 import * as addIdentityPins from './20261121T223303Z-add-identity-pins.js';
+import * as addTierOverrides from './20261122T000430Z-add-tier-overrides.js';
+import * as addDriftFindings from './20261122T000811Z-add-drift-findings.js';
+import * as addGrantActivity from './20261122T001102Z-add-grant-activity.js';
 
 /** Every migration, in order. A static list survives compilation (no directory scan). */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +17,7 @@ export const migrations: Record<string, Migration> = {
   '20261121T212714Z-add-approved-duration': addApprovedDuration,
   '20261121T222159Z-add-catalog-sync': addCatalogSync,
   '20261121T223303Z-add-identity-pins': addIdentityPins,
+  '20261122T000430Z-add-tier-overrides': addTierOverrides,
+  '20261122T000811Z-add-drift-findings': addDriftFindings,
+  '20261122T001102Z-add-grant-activity': addGrantActivity,
 };

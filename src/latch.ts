@@ -9,6 +9,8 @@ import type { Env } from './config/env.js';
 import type { LoadedPolicy } from './config/policy.js';
 import { shortId } from './core/ids.js';
 import type { Clock, LatchDeps } from './core/ports.js';
+import { reconcileAccess } from './core/use-cases/reconcile-access.js';
+import { refreshResources } from './core/use-cases/refresh-resources.js';
 import { syncCatalog } from './core/use-cases/sync-catalog.js';
 import { connectDatabase, type LatchDatabase } from './db/connect.js';
 import { KyselyStore } from './db/kysely-store.js';
@@ -18,12 +20,14 @@ import { createMetrics } from './metrics.js';
 import { type Scheduler, startScheduler } from './scheduler/start-scheduler.js';
 import { sweep } from './scheduler/sweep.js';
 import { boltLogger } from './slack/bolt-logger.js';
+import { countSlackCalls } from './slack/count-slack-calls.js';
 import { healthRoutes } from './slack/health-routes.js';
 import { InFlight } from './slack/in-flight.js';
 import { publishHome } from './slack/publish-home.js';
 import { registerListeners } from './slack/register-listeners.js';
 import { SlackDirectory } from './slack/slack-directory.js';
 import { SlackNotifier } from './slack/slack-notifier.js';
+import { slackRequestLog } from './slack/slack-request-log.js';
 
 export interface LatchOverrides {
   clock?: Clock;
@@ -31,6 +35,11 @@ export interface LatchOverrides {
   slackClientOptions?: WebClientOptions;
   /** A PostgreSQL schema of its own (tests). */
   databaseSchema?: string;
+  /**
+   * False: sweep only on LATCH_SWEEP_CRON. By default a sweep also runs when the next expiry, warning
+   * or retry falls due, so access ends on time whatever the cron. Tests that move a clock by hand turn it off.
+   */
+  timedSweeps?: boolean;
   /** A database another Latch in this process already opened (a second replica on the embedded one); not closed by stop. */
   database?: LatchDatabase;
 }
@@ -69,7 +78,11 @@ export async function createLatch(
   const metrics = createMetrics(store, clock);
   let ready = false;
 
-  const clientOptions: WebClientOptions = { ...overrides.slackClientOptions, slackApiUrl: env.slackApiUrl };
+  const clientOptions: WebClientOptions = {
+    ...overrides.slackClientOptions,
+    slackApiUrl: env.slackApiUrl,
+    fetch: countSlackCalls(env.slackApiUrl, metrics.countSlackCall, overrides.slackClientOptions?.fetch),
+  };
   const app = new App({
     token: env.slackBotToken,
     ...(env.slackAppToken
@@ -101,18 +114,22 @@ export async function createLatch(
     clock,
     log: coreLog,
     policy,
+    fileResources: policy.resources,
     catalog: {
       discover: () => discoverCatalog({ ...awsSettingsFrom(loaded), onCall: metrics.countAwsCall }),
     },
     instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     newId: (kind) => shortId(kind, randomBytes),
+    telemetry: metrics,
   };
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
+  app.use(slackRequestLog);
   registerListeners(app, deps);
 
   let scheduler: Scheduler | undefined;
   let syncScheduler: Scheduler | undefined;
+  let reconcileScheduler: Scheduler | undefined;
   let started = false;
   let stopped = false;
   return {
@@ -123,19 +140,49 @@ export async function createLatch(
       const applied = await migrateToLatest(database);
       if (applied.length) log.info({ migrations: applied }, 'database migrated');
       await store.syncResources(policy.resources);
+      await refreshResources(deps);
       await app.start(env.port);
       started = true;
       scheduler = startScheduler(
         env.sweepCron,
         () => sweep(deps, metrics.observeJob),
         log.child({ subsystem: 'scheduler' }),
+        {
+          name: 'sweep',
+          runAtStart: true,
+          ...(overrides.timedSweeps === false
+            ? {}
+            : {
+                nextDue: async () => {
+                  const due = await store.nextDueAt();
+                  return due && { delayMs: due.getTime() - clock.now().getTime() };
+                },
+              }),
+        },
       );
       if (env.syncCron !== 'off') {
         syncScheduler = startScheduler(
           env.syncCron,
-          () => syncCatalog(deps, { trigger: 'schedule', actor: 'latch', holder: deps.instanceId }),
+          async () => {
+            const run = await syncCatalog(deps, {
+              trigger: 'schedule',
+              actor: 'latch',
+              holder: deps.instanceId,
+            });
+            if (run) await refreshResources(deps);
+          },
           log.child({ subsystem: 'catalog-sync' }),
           { name: 'catalog sync', runAtStart: false },
+        );
+      }
+      if (env.reconcileCron !== 'off') {
+        reconcileScheduler = startScheduler(
+          env.reconcileCron,
+          async () => {
+            await reconcileAccess(deps);
+          },
+          log.child({ subsystem: 'reconcile' }),
+          { name: 'drift reconciliation', runAtStart: false },
         );
       }
       ready = true;
@@ -160,7 +207,7 @@ export async function createLatch(
           'stopping with Slack work still running; the sweep retries what it left',
         );
       }
-      await Promise.all([scheduler?.stop(), syncScheduler?.stop()]);
+      await Promise.all([scheduler?.stop(), syncScheduler?.stop(), reconcileScheduler?.stop()]);
       provisioner.destroy();
       if (!overrides.database) await database.close();
     },

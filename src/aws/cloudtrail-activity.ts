@@ -1,16 +1,8 @@
 import { type CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
+import type { ActivitySummary } from '../core/model.js';
 import { toProvisioningError } from './aws-errors.js';
 
-/** What a person did with a grant, from CloudTrail's management events. */
-export interface ActivitySummary {
-  events: number;
-  /** Distinct event names with how often each occurred, most frequent first. */
-  eventNames: Array<{ name: string; count: number }>;
-  /** Events that change something (CloudTrail's ReadOnly = false). */
-  writeEvents: number;
-  /** Failed calls by error code (`AccessDenied`, …), most frequent first. */
-  errors: Array<{ code: string; count: number }>;
-}
+export type { ActivitySummary };
 
 /** CloudTrail answers LookupEvents at most 2 times a second per account and region. */
 const LOOKUPS_PER_SECOND = 2;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SWEEP_CRON, DEFAULT_SYNC_CRON, readEnv } from './env.js';
+import { DEFAULT_RECONCILE_CRON, DEFAULT_SWEEP_CRON, DEFAULT_SYNC_CRON, readEnv } from './env.js';
 
 const http = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
 
@@ -14,6 +14,7 @@ describe('readEnv', () => {
       policyFile: './latch.policy.yml',
       sweepCron: DEFAULT_SWEEP_CRON,
       syncCron: DEFAULT_SYNC_CRON,
+      reconcileCron: DEFAULT_RECONCILE_CRON,
       logLevel: 'info',
     });
   });

@@ -6,6 +6,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const DEFAULT_SWEEP_CRON = '*/15 * * * * *';
 /** Catalog sync: hourly, on the hour. */
 export const DEFAULT_SYNC_CRON = '0 0 * * * *';
+/** Drift reconciliation: every 10 minutes. */
+export const DEFAULT_RECONCILE_CRON = '0 */10 * * * *';
 const SLACK_API_DEFAULT = 'https://slack.com/api/';
 
 const optionalText = z
@@ -44,6 +46,11 @@ const envSchema = z
       .refine((value) => value === 'off' || isValidCron(value), {
         message: 'is not a valid cron expression (or "off")',
       }),
+    LATCH_RECONCILE_CRON: optionalText
+      .transform((value) => value ?? DEFAULT_RECONCILE_CRON)
+      .refine((value) => value === 'off' || isValidCron(value), {
+        message: 'is not a valid cron expression (or "off")',
+      }),
     LOG_LEVEL: optionalText
       .transform((value) => value ?? 'info')
       .refine((value) => (LOG_LEVELS as readonly string[]).includes(value), {
@@ -72,6 +79,8 @@ export interface Env {
   sweepCron: string;
   /** `off` turns the scheduled catalog sync off. */
   syncCron: string;
+  /** `off` turns drift reconciliation off. */
+  reconcileCron: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -94,6 +103,7 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     policyFile: env.LATCH_POLICY_FILE,
     sweepCron: env.LATCH_SWEEP_CRON,
     syncCron: env.LATCH_SYNC_CRON,
+    reconcileCron: env.LATCH_RECONCILE_CRON,
     logLevel: env.LOG_LEVEL as Env['logLevel'],
   };
 }

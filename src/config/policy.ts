@@ -57,12 +57,13 @@ const tierSchema = z
   })
   .strict();
 
+/** Resource ids and tier names: short enough for Slack's option values, typeable in a command. */
+const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const NAME_RULE = 'must be lower-case letters, digits, dot, dash or underscore (at most 63)';
+
 const resourceSchema = z
   .object({
-    id: z
-      .string()
-      .trim()
-      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be lower-case letters, digits, dot, dash or underscore'),
+    id: z.string().trim().regex(NAME, NAME_RULE),
     name: z.string().trim().min(1).optional(),
     kind: z.enum(['sso_permission_set', 'sso_group', 'iam_group']),
     account_id: z
@@ -117,7 +118,7 @@ const policySchema = z
       })
       .strict()
       .default({}),
-    tiers: z.record(z.string(), tierSchema).default({}),
+    tiers: z.record(z.string().regex(NAME, `tier names ${NAME_RULE}`), tierSchema).default({}),
     approvers: z
       .object({
         managers: z.record(personRef, personRef).default({}),

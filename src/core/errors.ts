@@ -23,7 +23,9 @@ export type LatchErrorCode =
   | 'admins_only'
   | 'break_glass_not_allowed'
   | 'invalid_email'
-  | 'unknown_slack_user';
+  | 'unknown_slack_user'
+  | 'unknown_tier'
+  | 'not_in_catalog';
 
 export class LatchError extends Error {
   override readonly name: string = 'LatchError';

@@ -98,6 +98,20 @@ export interface Grant {
   nextAttemptAt: Date;
   lastError?: string;
   createdAt: Date;
+  /** When to read the ended grant's CloudTrail activity (unset once read, or when there is nothing to read). */
+  activityDueAt?: Date;
+  activity?: ActivitySummary;
+}
+
+/** What CloudTrail recorded of a grant's principal during the grant. */
+export interface ActivitySummary {
+  events: number;
+  /** Distinct event names with how often each occurred, most frequent first. */
+  eventNames: Array<{ name: string; count: number }>;
+  /** Events that change something (CloudTrail's ReadOnly = false). */
+  writeEvents: number;
+  /** Failed calls by error code (`AccessDenied`, …), most frequent first. */
+  errors: Array<{ code: string; count: number }>;
 }
 
 export interface AuditEvent {
@@ -202,4 +216,21 @@ export interface IdentityPin {
   awsEmail: string;
   pinnedBy: string;
   pinnedAt: Date;
+}
+
+/** An admin's tier for a resource, over the policy file's (`unclassified` withdraws it). */
+export interface TierOverride {
+  resourceId: string;
+  tier: string;
+  setBy: string;
+  setAt: Date;
+}
+
+/** Access in AWS to a managed resource that no grant explains (someone added it outside Latch). */
+export interface DriftFinding {
+  resourceId: string;
+  /** As `holders()` names it: an Identity Center user id or an IAM user name. */
+  principalId: string;
+  foundAt: Date;
+  lastSeenAt: Date;
 }

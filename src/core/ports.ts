@@ -1,9 +1,11 @@
 import type {
   AccessRequest,
+  ActivitySummary,
   Approval,
   AuditEvent,
   CatalogDiscovery,
   CatalogEntry,
+  DriftFinding,
   Grant,
   IdentityPin,
   Person,
@@ -12,6 +14,7 @@ import type {
   Resource,
   SlackMessageRef,
   SyncRun,
+  TierOverride,
 } from './model.js';
 
 export interface Clock {
@@ -65,6 +68,8 @@ export interface Store {
   getGrant(id: string, options?: { forUpdate?: boolean }): Promise<Grant | undefined>;
   updateGrant(id: string, patch: GrantPatch): Promise<void>;
   listGrants(filter: { requesterId?: string; statuses?: Grant['status'][] }): Promise<Grant[]>;
+  /** Every grant of a resource that holds, or is about to hold or lose, access in AWS (no limit). */
+  liveGrantsFor(resourceId: string): Promise<Grant[]>;
   /** Grants other than `exceptId` that hold (or are about to hold) the same access in AWS. */
   countOverlappingGrants(grant: Pick<Grant, 'id' | 'requesterId' | 'resourceId'>): Promise<number>;
 
@@ -73,6 +78,12 @@ export interface Store {
   claimExpiredGrants(now: Date, limit: number): Promise<Grant[]>;
   /** Revoking grants whose next attempt is due (or just `onlyId`). */
   claimGrantsToRevoke(now: Date, leaseUntil: Date, limit: number, onlyId?: string): Promise<Grant[]>;
+  /** The earliest moment a grant's expiry, warning or retry falls due (may be past), if any. */
+  nextDueAt(): Promise<Date | undefined>;
+  /** Ended grants whose CloudTrail activity is due to be read; leased until `leaseUntil`. */
+  claimGrantsToSummarize(now: Date, leaseUntil: Date, limit: number): Promise<Grant[]>;
+  /** Per resource, grants ended since `since` whose activity was read, and how many showed none. */
+  activityByResource(since: Date): Promise<Array<{ resourceId: string; grants: number; idle: number }>>;
   /** Marks due warnings as sent and returns them: at most once per grant. */
   claimGrantsToWarn(now: Date, limit: number): Promise<Grant[]>;
   claimStaleRequests(now: Date, limit: number): Promise<AccessRequest[]>;
@@ -100,6 +111,15 @@ export interface Store {
   /** Takes or renews a named lease; false while another holder has it. */
   takeLease(lease: { name: string; holder: string; now: Date; until: Date }): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+
+  listDriftFindings(): Promise<DriftFinding[]>;
+  upsertDriftFinding(finding: DriftFinding): Promise<void>;
+  deleteDriftFinding(resourceId: string, principalId: string): Promise<void>;
+
+  listTierOverrides(): Promise<TierOverride[]>;
+  setTierOverride(override: TierOverride): Promise<void>;
+  /** A resource as last recorded (policy or promoted catalog entry), even after it left both. */
+  getRecordedResource(id: string): Promise<Resource | undefined>;
 
   getIdentityPin(slackUserId: string): Promise<IdentityPin | undefined>;
   setIdentityPin(pin: IdentityPin): Promise<void>;
@@ -145,6 +165,8 @@ export interface AccessProvisioner {
   revoke(resource: Resource, principalId: string): Promise<{ changed: boolean }>;
   /** Who holds the resource in AWS now, as principal ids of the form `grant` returns. */
   holders(resource: Resource): Promise<string[]>;
+  /** What CloudTrail recorded of the principal in the resource's account during `window`. */
+  activity(resource: Resource, window: ActivityWindow): Promise<ActivitySummary>;
 }
 
 /** Reads the AWS catalog: what exists that could be granted. */
@@ -205,7 +227,8 @@ export type RequesterNotice =
   | { kind: 'grant_active'; grant: Grant; resource: Resource }
   | { kind: 'grant_failed'; grant: Grant; resource: Resource; reason: string }
   | { kind: 'grant_expiring'; grant: Grant; resource: Resource }
-  | { kind: 'grant_ended'; grant: Grant; resource: Resource };
+  | { kind: 'grant_ended'; grant: Grant; resource: Resource }
+  | { kind: 'grant_activity'; grant: Grant & { activity: ActivitySummary }; resource: Resource };
 
 export interface AuditNotice {
   action: string;
@@ -217,6 +240,32 @@ export interface AuditNotice {
   text?: string;
 }
 
+/** How a request's approval ended: decided by people, settled by the tier's rules, or never decided. */
+export type ApprovalOutcome =
+  | 'approved'
+  | 'denied'
+  | 'auto_approved'
+  | 'reactivated'
+  | 'break_glass'
+  | 'expired'
+  | 'cancelled';
+
+/** An AWS change for a grant: adding the access, or taking it away. */
+export type AccessChange = 'provision' | 'revoke';
+
+/**
+ * Monitoring: use cases report decisions and AWS work as they happen (metrics, never state).
+ * Implementations are cheap and never throw.
+ */
+export interface Telemetry {
+  /** `secondsToDecide` (filing to decision) is set when people decided: approved or denied. */
+  requestDecided(event: { tier: string; outcome: ApprovalOutcome; secondsToDecide?: number }): void;
+  /** One successful attempt at changing a grant's access in AWS, and how long it took. */
+  accessChanged(event: { change: AccessChange; kind: string; seconds: number }): void;
+  /** One failed attempt (it is retried, or the grant fails when provisioning gives up). */
+  accessChangeFailed(event: { change: AccessChange; kind: string }): void;
+}
+
 export interface LatchDeps {
   store: Store;
   directory: Directory;
@@ -224,10 +273,15 @@ export interface LatchDeps {
   notifier: Notifier;
   clock: Clock;
   log: Logger;
+  /** The live policy: `resources` are the file's at admins' tiers plus promoted catalog entries (see refreshResources). */
   policy: Policy;
+  /** The resources exactly as the policy file names them. */
+  fileResources: readonly Resource[];
   /** Reads what AWS holds, for catalog sync. */
   catalog: CatalogSource;
   /** Names this process in leases (host and pid), so a replica can tell its own lease. */
   instanceId: string;
   newId(kind: 'request' | 'grant'): string;
+  /** Metrics about decisions and AWS work; absent in tools that need none. */
+  telemetry?: Telemetry;
 }

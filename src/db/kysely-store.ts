@@ -4,12 +4,14 @@ import type {
   Approval,
   AuditEvent,
   CatalogEntry,
+  DriftFinding,
   Grant,
   IdentityPin,
   Person,
   Resource,
   SlackMessageRef,
   SyncRun,
+  TierOverride,
 } from '../core/model.js';
 import type { GrantPatch, RequestPatch, Store } from '../core/ports.js';
 import * as catalog from './queries/catalog.js';
@@ -113,6 +115,16 @@ export class KyselyStore implements Store {
     return (await query.execute()).map(grantFromRow);
   }
 
+  async liveGrantsFor(resourceId: string): Promise<Grant[]> {
+    const rows = await this.db
+      .selectFrom('access_grant')
+      .selectAll()
+      .where('resource_id', '=', resourceId)
+      .where('status', 'in', ['provisioning', 'active', 'revoking'])
+      .execute();
+    return rows.map(grantFromRow);
+  }
+
   async countOverlappingGrants(grant: Pick<Grant, 'id' | 'requesterId' | 'resourceId'>): Promise<number> {
     const row = await this.db
       .selectFrom('access_grant')
@@ -125,8 +137,6 @@ export class KyselyStore implements Store {
     return Number(row.count);
   }
 
-  /** Takes due rows no other replica holds, and leases them until `leaseUntil`. */
-  /** Marks due pending requests (at most once each, by `column`) and returns them; SKIP LOCKED as for grants. */
   async getIdentityPin(slackUserId: string): Promise<IdentityPin | undefined> {
     const row = await this.db
       .selectFrom('identity_pin')
@@ -176,6 +186,30 @@ export class KyselyStore implements Store {
     return catalog.lastSyncRun(this.db);
   }
 
+  async listDriftFindings(): Promise<DriftFinding[]> {
+    return catalog.listDriftFindings(this.db);
+  }
+
+  async upsertDriftFinding(finding: DriftFinding): Promise<void> {
+    await catalog.upsertDriftFinding(this.db, finding);
+  }
+
+  async deleteDriftFinding(resourceId: string, principalId: string): Promise<void> {
+    await catalog.deleteDriftFinding(this.db, resourceId, principalId);
+  }
+
+  async listTierOverrides(): Promise<TierOverride[]> {
+    return catalog.listTierOverrides(this.db);
+  }
+
+  async setTierOverride(override: TierOverride): Promise<void> {
+    await catalog.setTierOverride(this.db, override);
+  }
+
+  async getRecordedResource(id: string): Promise<Resource | undefined> {
+    return catalog.getRecordedResource(this.db, id);
+  }
+
   async takeLease(lease: { name: string; holder: string; now: Date; until: Date }): Promise<boolean> {
     return catalog.takeLease(this.db, lease);
   }
@@ -213,6 +247,18 @@ export class KyselyStore implements Store {
 
   async claimGrantsToRevoke(now: Date, leaseUntil: Date, limit: number, onlyId?: string): Promise<Grant[]> {
     return dueWork.claimGrantsToRevoke(this.db, now, leaseUntil, limit, onlyId);
+  }
+
+  async nextDueAt(): Promise<Date | undefined> {
+    return dueWork.nextDueAt(this.db);
+  }
+
+  async claimGrantsToSummarize(now: Date, leaseUntil: Date, limit: number): Promise<Grant[]> {
+    return dueWork.claimGrantsToSummarize(this.db, now, leaseUntil, limit);
+  }
+
+  async activityByResource(since: Date) {
+    return reporting.activityByResource(this.db, since);
   }
 
   async claimExpiredGrants(now: Date, limit: number): Promise<Grant[]> {

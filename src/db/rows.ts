@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type {
   AccessRequest,
+  ActivitySummary,
   Approval,
   AuditEvent,
   Grant,
@@ -81,6 +82,8 @@ export function grantFromRow(row: Selectable<AccessGrantTable>): Grant {
     nextAttemptAt: new Date(row.next_attempt_at),
     lastError: row.last_error ?? undefined,
     createdAt: new Date(row.created_at),
+    activityDueAt: date(row.activity_due_at),
+    activity: row.activity ? (JSON.parse(row.activity) as ActivitySummary) : undefined,
   });
 }
 
@@ -105,6 +108,8 @@ const GRANT_COLUMNS: Record<keyof GrantPatch, keyof AccessGrantTable> = {
   attempts: 'attempts',
   nextAttemptAt: 'next_attempt_at',
   lastError: 'last_error',
+  activityDueAt: 'activity_due_at',
+  activity: 'activity',
 };
 
 /** Only the keys present in the patch; an explicit `undefined` clears the column. */
@@ -112,6 +117,10 @@ export function grantPatchToRow(patch: GrantPatch): Updateable<AccessGrantTable>
   const row: Record<string, unknown> = {};
   for (const [key, column] of Object.entries(GRANT_COLUMNS)) {
     if (key in patch) row[column] = patch[key as keyof GrantPatch] ?? null;
+  }
+  if ('activity' in patch) {
+    row.activity = patch.activity ? JSON.stringify(patch.activity) : null;
+    row.activity_events = patch.activity?.events ?? null;
   }
   return row as Updateable<AccessGrantTable>;
 }

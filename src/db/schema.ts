@@ -72,6 +72,10 @@ export interface AccessGrantTable {
   next_attempt_at: Timestamp;
   last_error: string | null;
   created_at: Timestamp;
+  activity_due_at: Timestamp | null;
+  activity_events: number | null;
+  /** JSON: ActivitySummary. */
+  activity: string | null;
 }
 
 export interface SlackMessageTable {
@@ -137,7 +141,23 @@ export interface IdentityPinTable {
   pinned_at: Timestamp;
 }
 
+export interface TierOverrideTable {
+  resource_id: string;
+  tier: string;
+  set_by: string;
+  set_at: Timestamp;
+}
+
+export interface DriftFindingTable {
+  resource_id: string;
+  principal_id: string;
+  found_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
 export interface Database {
+  drift_finding: DriftFindingTable;
+  tier_override: TierOverrideTable;
   identity_pin: IdentityPinTable;
   discovered_resource: DiscoveredResourceTable;
   sync_run: SyncRunTable;

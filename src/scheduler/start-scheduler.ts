@@ -1,6 +1,17 @@
 import { type ScheduledTask, schedule } from 'node-cron';
 import type { Logger } from '../core/ports.js';
 
+export interface SchedulerOptions {
+  name: string;
+  runAtStart: boolean;
+  /** After each run: how long until work is next due (by the app's clock), to run again then. */
+  nextDue?: () => Promise<{ delayMs: number } | undefined>;
+}
+
+/** Longer waits are left to the cron: a timer only sharpens what falls between two ticks. */
+const MAX_TIMER_MS = 60_000;
+const MIN_TIMER_MS = 500;
+
 export interface Scheduler {
   /** Resolves when a sweep in flight has finished. */
   stop(): Promise<void>;
@@ -14,18 +25,34 @@ export function startScheduler(
   cron: string,
   sweep: () => Promise<unknown>,
   log: Logger,
-  options: { name: string; runAtStart: boolean } = { name: 'sweep', runAtStart: true },
+  options: SchedulerOptions = { name: 'sweep', runAtStart: true },
 ): Scheduler {
   let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
   const runOnce = () => {
     if (running) return running;
     running = sweep()
       .then(() => undefined)
       .catch((error) => log.error({ err: error, job: options.name }, `${options.name} failed`))
+      .then(() => scheduleNextDue())
       .finally(() => {
         running = undefined;
       });
     return running;
+  };
+  // Work due before the next cron tick (an expiry 3 s away with a 15 s sweep) gets a run of its own.
+  const scheduleNextDue = async () => {
+    if (!options.nextDue || stopped) return;
+    const next = await options.nextDue().catch((error) => {
+      log.warn({ err: error, job: options.name }, 'could not read when work is next due');
+      return undefined;
+    });
+    clearTimeout(timer);
+    if (next === undefined || next.delayMs > MAX_TIMER_MS) return;
+    // A floor, so work that stays due (locked by a replica, or failing to claim) is not polled in a loop.
+    timer = setTimeout(() => void runOnce(), Math.max(MIN_TIMER_MS, next.delayMs));
+    timer.unref();
   };
   const task: ScheduledTask = schedule(cron, () => runOnce(), {
     name: `latch-${options.name}`,
@@ -34,6 +61,8 @@ export function startScheduler(
   if (options.runAtStart) void runOnce();
   return {
     async stop() {
+      stopped = true;
+      clearTimeout(timer);
       await task.stop();
       await task.destroy();
       await running;

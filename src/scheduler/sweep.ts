@@ -1,16 +1,20 @@
 import type { LatchDeps } from '../core/ports.js';
 import { expireStaleRequests } from '../core/use-cases/expire-stale-requests.js';
 import { provisionGrants } from '../core/use-cases/provision-grants.js';
+import { refreshResources } from '../core/use-cases/refresh-resources.js';
 import { remindPendingRequests } from '../core/use-cases/remind-pending-requests.js';
 import { revokeGrants } from '../core/use-cases/revoke-grants.js';
+import { summarizeActivity } from '../core/use-cases/summarize-activity.js';
 import { warnBeforeExpiry } from '../core/use-cases/warn-before-expiry.js';
 
 const JOBS = [
+  ['refresh resources', refreshResources],
   ['expire stale requests', expireStaleRequests],
   ['remind and escalate pending requests', remindPendingRequests],
   ['provision grants', provisionGrants],
   ['warn before expiry', warnBeforeExpiry],
   ['revoke grants', revokeGrants],
+  ['summarize ended grants’ activity', summarizeActivity],
 ] as const;
 
 /**

@@ -23,3 +23,4 @@ export const EXTEND_ACTION = 'latch_extend';
 export const EXTEND_MODAL = 'latch_extend_modal';
 export const EXTEND_BLOCK = 'latch_extend_duration';
 export const EXTEND_INPUT = 'latch_extend_duration_input';
+export const TIER_ACTION = 'latch_tier';

@@ -43,6 +43,10 @@ const MESSAGES: Record<LatchErrorCode, (detail: Detail) => string> = {
   extension_exhausted: (d) =>
     `Grant \`${d.grantId}\` already runs the ${d.tier} tier’s longest time (${limit(d)} from its start). Request again when it ends.`,
   admins_only: () => 'Only Latch admins can do that.',
+  unknown_tier: (d) =>
+    `\`${d.tier}\` is not a tier. Choose one of ${d.tiers}, or \`unclassified\` so nobody can request it.\nUsage: ${USAGE.admin}`,
+  not_in_catalog: (d) =>
+    `There is no resource \`${d.resourceId}\` in the policy or in what catalog sync found. App Home lists the catalog; \`/access admin sync\` reads AWS again.`,
   break_glass_not_allowed: (d) =>
     `\`${d.resourceId}\`'s tier (${d.tier}) does not allow break-glass. Request it with \`/access request\` instead.`,
 };

@@ -26,6 +26,10 @@ describe('parseAccessCommand', () => {
       { kind: 'admin_pin', userId: 'bob@example.com', email: 'b@example.com' },
     ],
     ['admin unpin U0BOB', { kind: 'admin_unpin', userId: 'U0BOB' }],
+    [
+      'admin tier readonly-222222222222 low',
+      { kind: 'admin_tier', resourceId: 'readonly-222222222222', tier: 'low' },
+    ],
     ['breakglass prod db is down', { kind: 'breakglass', resourceId: 'prod', justification: 'db is down' }],
     [
       'REQUEST oncall 2h x',
@@ -55,6 +59,8 @@ describe('parseAccessCommand', () => {
     ['extend G1', 'Say which grant and for how much longer'],
     ['admin revoke', 'Say which grant to revoke'],
     ['breakglass prod', 'a justification is required'],
+    ['admin tier readonly-222222222222', 'Say which resource and which tier'],
+    ['admin tier r low now', 'Say which resource and which tier'],
     ['admin frob', 'Say what to do: sync, revoke, tier, pin or unpin'],
     ['frobnicate', '`frobnicate` is not an /access command'],
   ])('answers %j with what was wrong and the usage', (text, want) => {

@@ -13,8 +13,8 @@ export type AccessCommand =
   | { kind: 'admin_sync' }
   | { kind: 'admin_pin'; userId: string; email: string }
   | { kind: 'admin_unpin'; userId: string }
+  | { kind: 'admin_tier'; resourceId: string; tier: string }
   | { kind: 'breakglass'; resourceId: string; justification: string }
-  | { kind: 'not_yet'; subcommand: 'admin'; what: string }
   | { kind: 'usage_error'; message: string };
 
 /** `/access …` text → what to do. Pure; every mistake comes back with the right usage line. */
@@ -74,7 +74,9 @@ export function parseAccessCommand(text: string): AccessCommand {
         return pin ? { kind: 'admin_pin', userId, email: reason[0] ?? '' } : { kind: 'admin_unpin', userId };
       }
       if (action?.toLowerCase() === 'tier') {
-        return { kind: 'not_yet', subcommand: 'admin', what: `admin ${action.toLowerCase()}` };
+        const [tier, ...extra] = reason;
+        if (!grantId || !tier || extra.length) return usage('Say which resource and which tier.');
+        return { kind: 'admin_tier', resourceId: grantId, tier };
       }
       return usage('Say what to do: sync, revoke, tier, pin or unpin.');
     }

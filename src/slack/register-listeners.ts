@@ -14,6 +14,7 @@ import {
   RELEASE_ACTION,
   REQUEST_MODAL,
   RESOURCE_INPUT,
+  TIER_ACTION,
 } from './action-ids.js';
 import { handleAccessCommand } from './listeners/access-command.js';
 import { handleAppHomeOpened } from './listeners/app-home-opened.js';
@@ -30,6 +31,7 @@ import { handleRequestModalSubmit } from './listeners/request-modal-submit.js';
 import { handleResourceChosen } from './listeners/resource-chosen.js';
 import { handleResourceOptions } from './listeners/resource-options.js';
 import { handleReviewButton } from './listeners/review-buttons.js';
+import { handleTierSelect } from './listeners/tier-select.js';
 
 /** The one list of everything Latch answers in Slack. */
 export function registerListeners(app: App, deps: LatchDeps): void {
@@ -49,4 +51,5 @@ export function registerListeners(app: App, deps: LatchDeps): void {
   app.action<BlockButtonAction>(new RegExp(`^${HOME_MORE_ACTION}:`), handleHomeMoreButton(deps));
   app.event('app_home_opened', handleAppHomeOpened(deps));
   app.action(RESOURCE_INPUT, handleResourceChosen(deps));
+  app.action(TIER_ACTION, handleTierSelect(deps));
 }

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dmContaining, eventually, openHome, shows, typeCommand, visible } from '../support/e2e-steps.js';
+import {
+  dmContaining,
+  eventually,
+  type HomeView,
+  openHome,
+  sendInteraction,
+  shows,
+  typeCommand,
+  visible,
+} from '../support/e2e-steps.js';
 import { ACCOUNTS, type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
 
 const { alice, admin } = PEOPLE;
@@ -41,6 +50,103 @@ describe('/access admin sync and the catalog on App Home', () => {
     expect(await typeCommand(world, alice.id, `request powerusers-${ACCOUNTS.dev} 1h x`)).toContain(
       `There is no resource`,
     );
+  });
+
+  it('refuses `admin tier` from a non-admin, or with a tier or resource that does not exist', async () => {
+    const powerUsers = `powerusers-${ACCOUNTS.dev}`;
+    expect(await typeCommand(world, alice.id, `admin tier ${powerUsers} low`)).toContain('Only Latch admins');
+    const badTier = await typeCommand(world, admin.id, `admin tier ${powerUsers} lowest`);
+    expect(badTier).toContain('`lowest` is not a tier. Choose one of `low`, `medium`, `high`, `critical`');
+    expect(await typeCommand(world, admin.id, 'admin tier nothing-here low')).toContain(
+      'There is no resource `nothing-here` in the policy or in what catalog sync found',
+    );
+    expect(await typeCommand(world, admin.id, `admin tier ${powerUsers}`)).toContain(
+      'Say which resource and which tier',
+    );
+    expect(await world.latch.deps.store.listTierOverrides()).toEqual([]);
+  });
+
+  it('makes an unclassified resource requestable with `admin tier`, audited, and provisions it', async () => {
+    const powerUsers = `powerusers-${ACCOUNTS.dev}`;
+    const answer = await typeCommand(world, admin.id, `admin tier ${powerUsers} low`);
+    expect(answer).toContain(`\`${powerUsers}\` (PowerUsers) is now tier *low* (was unclassified)`);
+    const [changed] = (await world.latch.deps.store.listRecentAudit(5)).filter(
+      (e) => e.action === 'resource.tier_changed',
+    );
+    expect(changed).toMatchObject({
+      actor: admin.id,
+      detail: { resourceId: powerUsers, from: 'unclassified', to: 'low' },
+    });
+    expect(await typeCommand(world, alice.id, 'resources power')).toContain(powerUsers);
+
+    // Low needs no approval: the grant goes straight to AWS, in the dev account's IAM group.
+    expect(await typeCommand(world, alice.id, `request ${powerUsers} 1h deploy`)).toContain('active');
+    expect(world.aws.iam.isMember(ACCOUNTS.dev, 'PowerUsers', 'alice.dev')).toBe(true);
+  });
+
+  it('changes a tier from the admin’s App Home selector, audited', async () => {
+    const auditors = 'group-break-glass-auditors';
+    const home = await openHome(world, admin.id);
+    expect(shows(home)).toContain(`"block_id":"latch_tier:${auditors}"`);
+    const publishes = world.slack.callsTo('views.publish').length;
+    const sent = await sendInteraction(world, {
+      type: 'block_actions',
+      user: { id: admin.id, name: 'admin', team_id: world.slack.teamId },
+      team: { id: world.slack.teamId, domain: 'fake' },
+      trigger_id: world.slack.newTriggerId(),
+      container: { type: 'view', view_id: home.id },
+      view: { ...home, type: 'home' },
+      actions: [
+        {
+          type: 'static_select',
+          action_id: 'latch_tier',
+          block_id: `latch_tier:${auditors}`,
+          selected_option: { text: { type: 'plain_text', text: 'medium' }, value: 'medium' },
+          action_ts: '1.0',
+        },
+      ],
+    });
+    expect(sent.status).toBe(200);
+    await eventually(
+      () => world.slack.callsTo('views.publish').length,
+      (n) => n > publishes,
+    );
+    expect(shows(world.slack.homeView(admin.id) as HomeView)).not.toContain(
+      `\`${auditors}\` Break-glass auditors · sso_group · tier *unclassified*`,
+    );
+    const [changed] = (await world.latch.deps.store.listRecentAudit(5)).filter(
+      (e) => e.action === 'resource.tier_changed',
+    );
+    expect(changed).toMatchObject({
+      actor: admin.id,
+      detail: { resourceId: auditors, from: 'unclassified', to: 'medium' },
+    });
+    expect(await typeCommand(world, alice.id, 'resources auditors')).toContain(auditors);
+  });
+
+  it('withdraws a resource set back to unclassified, on a replica at its next sweep', async () => {
+    const powerUsers = `powerusers-${ACCOUNTS.dev}`;
+    // What another replica's `admin tier … unclassified` writes; this one reads it on its next sweep.
+    await world.latch.deps.store.setTierOverride({
+      resourceId: powerUsers,
+      tier: 'unclassified',
+      setBy: admin.id,
+      setAt: new Date(),
+    });
+    expect(await typeCommand(world, alice.id, 'resources power')).toContain(powerUsers);
+    await world.latch.sweep();
+    expect(await typeCommand(world, alice.id, 'resources power')).not.toContain(powerUsers);
+    expect(await typeCommand(world, alice.id, `request ${powerUsers} 1h again`)).toContain(
+      'There is no resource',
+    );
+
+    // Alice's grant from before still ends on time: a withdrawn resource's access is removed as recorded.
+    expect(world.aws.iam.isMember(ACCOUNTS.dev, 'PowerUsers', 'alice.dev')).toBe(true);
+    world.clock.advanceSeconds(3600);
+    await world.latch.sweep();
+    expect(world.aws.iam.isMember(ACCOUNTS.dev, 'PowerUsers', 'alice.dev')).toBe(false);
+    const [grant] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
+    expect(grant).toMatchObject({ resourceId: powerUsers, status: 'revoked' });
   });
 });
 

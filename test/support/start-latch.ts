@@ -65,12 +65,18 @@ export async function startLatchWorld(
   options: {
     mode?: 'http' | 'socket' /** LATCH_SYNC_CRON; off unless a test is about the scheduled sync. */;
     syncCron?: string;
+    /** LATCH_RECONCILE_CRON; off unless a test is about scheduled drift reconciliation. */
+    reconcileCron?: string;
+    /** Keep the WebClient's own retries (off by default, so a 429 does not stall other tests). */
+    slackRetries?: boolean;
+    /** Leave the policy's audit channel out of the workspace (as if deleted). */
+    withoutAuditChannel?: boolean;
   } = {},
 ): Promise<LatchWorld> {
   const slack = await startFakeSlackServer();
   const aws = await startFakeAwsServer({ identityStoreId: 'd-1234567890' });
   for (const person of Object.values(PEOPLE)) slack.addUser({ ...person, isEmailConfirmed: true });
-  slack.addChannel('C0AUDIT', { isMember: false });
+  if (!options.withoutAuditChannel) slack.addChannel('C0AUDIT', { isMember: false });
   const awsUsers = {
     alice: aws.addUser({ userName: 'alice', email: PEOPLE.alice.email }),
     bob: aws.addUser({ userName: 'bob', email: PEOPLE.bob.email }),
@@ -122,6 +128,7 @@ export async function startLatchWorld(
     // The tests sweep by hand after moving the clock; the cron stays out of their way.
     LATCH_SWEEP_CRON: '0 0 1 1 *',
     LATCH_SYNC_CRON: options.syncCron ?? 'off',
+    LATCH_RECONCILE_CRON: options.reconcileCron ?? 'off',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
   const clock = new TestClock();
@@ -129,7 +136,8 @@ export async function startLatchWorld(
     const replicaEnv = replicaOf ? { ...env, port: await freePort() } : env;
     const latch = await createLatch(replicaEnv, parsePolicy(parse(policyText)), createLogger(env.logLevel), {
       clock,
-      slackClientOptions: { retryConfig: { retries: 0 } },
+      timedSweeps: false,
+      ...(options.slackRetries ? {} : { slackClientOptions: { retryConfig: { retries: 0 } } }),
       ...(db.schema ? { databaseSchema: db.schema } : {}),
       // PGlite is one embedded database per process: a replica shares it; PostgreSQL replicas connect anew.
       ...(replicaOf && !db.databaseUrl ? { database: replicaOf.database } : {}),

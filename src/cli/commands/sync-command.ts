@@ -51,7 +51,7 @@ the database or policy file is unusable, 3 another sync was running`,
           store,
           clock: { now: () => new Date() },
           log,
-          policy: loaded.policy,
+          fileResources: loaded.policy.resources,
           catalog: { discover: () => discoverCatalog(awsSettingsFrom(loaded)) },
         },
         {

@@ -1,6 +1,7 @@
 import { eligibleApprovers, isPerson } from '../approvers.js';
 import { requestableResource } from '../catalog.js';
 import { LatchError } from '../errors.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { AccessRequest, Grant, Person, Resource } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
@@ -57,6 +58,12 @@ export async function breakGlass(
     return startGrant(tx, deps, request, now);
   });
 
+  const log = logWithIds(deps.log, { requestId: request.id, grantId: grant.id });
+  log.warn(
+    { resourceId: resource.id, tier: tier.name, requesterId: request.requesterId },
+    'break-glass access',
+  );
+  deps.telemetry?.requestDecided({ tier: tier.name, outcome: 'break_glass' });
   const reviewerIds = await reviewers(deps, resource, requester);
   await postAudit(deps, {
     action: 'request.break_glass',
@@ -68,7 +75,7 @@ export async function breakGlass(
     text: justification,
   });
   for (const reviewerId of reviewerIds) {
-    await afterCommit(deps.log, 'send break-glass review card', async () => {
+    await afterCommit(log, 'send break-glass review card', async () => {
       const ref = await deps.notifier.sendReviewCard(reviewerId, { request, resource });
       if (ref) await deps.store.insertSlackMessage(ref);
     });

@@ -1,6 +1,7 @@
 import { requestableResource } from '../catalog.js';
 import { LatchError } from '../errors.js';
 import { normalizeId } from '../ids.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { AccessRequest } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { canMoveRequest } from '../request-lifecycle.js';
@@ -24,6 +25,8 @@ export async function cancelRequest(
     return { ...request, status: 'cancelled' as const, decidedAt: now, decidedBy: input.requesterId };
   });
   const { resource } = requestableResource(deps.policy, cancelled.resourceId);
+  logWithIds(deps.log, { requestId }).info({ resourceId: resource.id }, 'request cancelled');
+  deps.telemetry?.requestDecided({ tier: resource.tier, outcome: 'cancelled' });
   await refreshApprovalCards(deps, cancelled, resource);
   return cancelled;
 }

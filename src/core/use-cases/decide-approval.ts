@@ -3,6 +3,7 @@ import { authorizeDecision } from '../authorize-decision.js';
 import { requestableResource } from '../catalog.js';
 import { checkDuration } from '../duration.js';
 import { LatchError } from '../errors.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { AccessRequest, Decision, Grant, Resource } from '../model.js';
 import type { LatchDeps, Store } from '../ports.js';
 import { isFinalRequestStatus } from '../request-lifecycle.js';
@@ -145,6 +146,7 @@ export async function decideApproval(
   });
   if (result instanceof LatchError) throw result;
 
+  reportDecision(deps, result, input.clickerId);
   await announceDecision(deps, result);
   return result;
 }
@@ -167,6 +169,21 @@ async function close(
     detail: { step: request.currentStep, ...(reason ? { reason } : {}) },
   });
   return { ...request, status, decidedAt: now, decidedBy: by };
+}
+
+function reportDecision(deps: LatchDeps, result: DecideApprovalResult, clickerId: string): void {
+  if (result.outcome === 'not_pending') return;
+  const { request, resource } = result;
+  const grantId = result.outcome === 'approved' ? result.grant.id : undefined;
+  const log = logWithIds(deps.log, { requestId: request.id, ...(grantId ? { grantId } : {}) });
+  if (result.outcome === 'recorded') {
+    log.info({ by: clickerId, currentStep: request.currentStep }, 'approval recorded');
+    return;
+  }
+  const decidedAt = request.decidedAt ?? deps.clock.now();
+  const secondsToDecide = (decidedAt.getTime() - request.createdAt.getTime()) / 1000;
+  log.info({ by: request.decidedBy, tier: resource.tier, secondsToDecide }, `request ${result.outcome}`);
+  deps.telemetry?.requestDecided({ tier: resource.tier, outcome: result.outcome, secondsToDecide });
 }
 
 async function announceDecision(deps: LatchDeps, result: DecideApprovalResult): Promise<void> {
@@ -197,7 +214,7 @@ async function announceDecision(deps: LatchDeps, result: DecideApprovalResult): 
             ? { durationSeconds: result.grant.durationSeconds }
             : {}),
         } as const);
-  await afterCommit(deps.log, 'tell requester of decision', () =>
+  await afterCommit(logWithIds(deps.log, { requestId: request.id }), 'tell requester of decision', () =>
     deps.notifier.tellRequester(request.requesterId, notice),
   );
   await postAudit(deps, {

@@ -1,4 +1,5 @@
 import { findResource } from '../catalog.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
 import { refreshApprovalCards } from './refresh-approval-cards.js';
@@ -15,9 +16,12 @@ export async function expireStaleRequests(deps: LatchDeps, limit = 100): Promise
   });
   for (const request of expired) {
     const resource = findResource(deps.policy, request.resourceId);
+    const log = logWithIds(deps.log, { requestId: request.id });
+    log.info({ resourceId: request.resourceId }, 'request expired');
+    deps.telemetry?.requestDecided({ tier: resource?.tier ?? 'unknown', outcome: 'expired' });
     if (!resource) continue;
     await refreshApprovalCards(deps, request, resource);
-    await afterCommit(deps.log, 'tell requester request expired', () =>
+    await afterCommit(log, 'tell requester request expired', () =>
       deps.notifier.tellRequester(request.requesterId, { kind: 'request_expired', request, resource }),
     );
   }

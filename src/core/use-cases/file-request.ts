@@ -2,6 +2,7 @@ import { eligibleApprovers } from '../approvers.js';
 import { requestableResource } from '../catalog.js';
 import { checkDuration } from '../duration.js';
 import { LatchError } from '../errors.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { AccessRequest, Grant, Resource } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
@@ -115,6 +116,14 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
     return startGrant(tx, deps, request, now);
   });
 
+  const log = logWithIds(deps.log, { requestId: request.id, ...(grant ? { grantId: grant.id } : {}) });
+  const outcome = firstStep ? 'pending' : reusable ? 'reactivated' : 'auto_approved';
+  log.info(
+    { resourceId: resource.id, tier: tier.name, requesterId: request.requesterId, outcome },
+    'request filed',
+  );
+  if (outcome !== 'pending') deps.telemetry?.requestDecided({ tier: tier.name, outcome });
+
   await postAudit(deps, {
     action: grant ? 'request.approved' : 'request.filed',
     actor: requester.slackUserId,
@@ -125,7 +134,7 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
   });
   if (firstStep) {
     await sendApprovalCards(deps, request, resource, approverIds);
-    await afterCommit(deps.log, 'tell requester request filed', () =>
+    await afterCommit(log, 'tell requester request filed', () =>
       deps.notifier.tellRequester(request.requesterId, {
         kind: 'request_filed',
         request,

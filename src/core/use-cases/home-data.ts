@@ -1,7 +1,7 @@
 import { isPerson } from '../approvers.js';
 import { authorizeDecision } from '../authorize-decision.js';
 import { findResource, tierOf } from '../catalog.js';
-import type { AccessRequest, AuditEvent, Grant, Person, Resource, SyncRun } from '../model.js';
+import type { AccessRequest, AuditEvent, DriftFinding, Grant, Person, Resource, SyncRun } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { UNCLASSIFIED_TIER } from '../tiers.js';
 
@@ -17,10 +17,18 @@ export interface HomeData {
     stuckRevocations: Grant[];
     /** What sync found that the policy does not name (tier `unclassified`, waiting for an admin), then the policy's resources. */
     catalog: Array<Pick<Resource, 'id' | 'name' | 'kind' | 'tier' | 'accountId'>>;
+    /** The tiers an admin can give a resource (besides `unclassified`). */
+    tiers: string[];
     lastSync?: SyncRun;
+    /** Resources whose ended grants (last 30 days) often showed no CloudTrail activity, most idle first. */
+    rarelyUsed: Array<{ resourceId: string; grants: number; idle: number }>;
+    /** Access in AWS no grant explains, oldest first. */
+    drift: DriftFinding[];
     recentAudit: AuditEvent[];
   };
 }
+
+const USAGE_WINDOW_DAYS = 30;
 
 /** What someone's App Home shows; admins (by email or Slack id in the policy) see the whole picture. */
 export async function homeData(deps: LatchDeps, viewerId: string): Promise<HomeData> {
@@ -53,15 +61,19 @@ export async function homeData(deps: LatchDeps, viewerId: string): Promise<HomeD
     if (check.ok) toDecide.push(request);
   }
   if (!isAdmin) return { viewer, isAdmin, myGrants, myPending, toDecide };
-  const [activeGrants, revoking, recentAudit, discovered, lastSync] = await Promise.all([
+  const usageSince = new Date(deps.clock.now().getTime() - USAGE_WINDOW_DAYS * 86_400_000);
+  const [activeGrants, revoking, recentAudit, discovered, lastSync, drift, usage] = await Promise.all([
     store.listGrants({ statuses: ['active'] }),
     store.listGrants({ statuses: ['revoking'] }),
     store.listRecentAudit(15),
     store.listCatalog(),
     store.lastSyncRun(),
+    store.listDriftFindings(),
+    store.activityByResource(usageSince),
   ]);
+  const resources = new Set(policy.resources.map((r) => r.id));
   const unclassified = discovered
-    .filter((entry) => !entry.policyResourceId)
+    .filter((entry) => !entry.policyResourceId && !resources.has(entry.id))
     .map(({ id, name, kind, accountId }) => ({
       id,
       name,
@@ -78,8 +90,17 @@ export async function homeData(deps: LatchDeps, viewerId: string): Promise<HomeD
     admin: {
       activeGrants,
       stuckRevocations: revoking.filter((grant) => grant.lastError !== undefined),
-      catalog: [...unclassified, ...policy.resources],
+      catalog: [
+        ...unclassified,
+        ...policy.resources.filter((r) => !policy.tiers[r.tier]),
+        ...policy.resources.filter((r) => policy.tiers[r.tier]),
+      ],
+      tiers: Object.keys(policy.tiers),
       ...(lastSync ? { lastSync } : {}),
+      drift,
+      rarelyUsed: usage
+        .filter((u) => u.idle > 0)
+        .sort((a, b) => b.idle / b.grants - a.idle / a.grants || b.idle - a.idle),
       recentAudit,
     },
   };

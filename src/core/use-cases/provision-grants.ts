@@ -1,6 +1,7 @@
 import { findResource, tierOf } from '../catalog.js';
 import { ProvisioningError } from '../errors.js';
 import { canMoveGrant, MAX_PROVISION_ATTEMPTS, retryDelaySeconds } from '../grant-lifecycle.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
@@ -34,12 +35,14 @@ export async function provisionGrants(
 }
 
 async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefined> {
-  const { store, clock, log } = deps;
+  const { store, clock } = deps;
+  const log = logWithIds(deps.log, { requestId: grant.requestId, grantId: grant.id });
   const resource = findResource(deps.policy, grant.resourceId);
   const tier = resource && tierOf(deps.policy, resource);
   if (!resource || !tier) return fail(deps, grant, `resource ${grant.resourceId} is no longer requestable`);
 
   let principalId: string;
+  const startedAt = clock.now();
   try {
     // An admin's pin decides whom AWS matches; approvals still went by the Slack identity.
     const pin = await store.getIdentityPin(grant.requesterId);
@@ -47,10 +50,8 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
   } catch (error) {
     const retriable = !(error instanceof ProvisioningError) || error.retriable;
     const reason = error instanceof Error ? error.message : String(error);
-    log.warn(
-      { err: error, grantId: grant.id, attempts: grant.attempts, retriable },
-      'provisioning attempt failed',
-    );
+    log.warn({ err: error, attempts: grant.attempts, retriable }, 'provisioning attempt failed');
+    deps.telemetry?.accessChangeFailed({ change: 'provision', kind: resource.kind });
     if (!retriable || grant.attempts >= MAX_PROVISION_ATTEMPTS) return fail(deps, grant, reason);
     const nextAttemptAt = new Date(
       clock.now().getTime() + retryDelaySeconds(grant.attempts, 0.5 + Math.random() / 2) * 1000,
@@ -60,6 +61,8 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
   }
 
   const provisionedAt = clock.now();
+  const seconds = (provisionedAt.getTime() - startedAt.getTime()) / 1000;
+  deps.telemetry?.accessChanged({ change: 'provision', kind: resource.kind, seconds });
   const expiresAt = new Date(provisionedAt.getTime() + grant.durationSeconds * 1000);
   const warnAt = new Date(expiresAt.getTime() - tier.warnBeforeSeconds * 1000);
   const active: Grant = { ...grant, status: 'active', principalId, provisionedAt, expiresAt, warnAt };
@@ -85,6 +88,10 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
     return true;
   });
   if (!committed) return undefined;
+  log.info(
+    { resourceId: resource.id, principalId, expiresAt: expiresAt.toISOString(), seconds },
+    'grant active',
+  );
   await afterCommit(log, 'tell requester grant active', () =>
     deps.notifier.tellRequester(grant.requesterId, { kind: 'grant_active', grant: active, resource }),
   );
@@ -101,6 +108,7 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
 
 async function fail(deps: LatchDeps, grant: Grant, reason: string): Promise<undefined> {
   const now = deps.clock.now();
+  const log = logWithIds(deps.log, { requestId: grant.requestId, grantId: grant.id });
   const committed = await deps.store.transaction(async (tx) => {
     const current = await tx.getGrant(grant.id, { forUpdate: true });
     if (!current || !canMoveGrant(current.status, 'failed')) return false;
@@ -116,6 +124,7 @@ async function fail(deps: LatchDeps, grant: Grant, reason: string): Promise<unde
     return true;
   });
   if (!committed) return undefined;
+  log.error({ resourceId: grant.resourceId, reason }, 'grant failed');
   const resource = findResource(deps.policy, grant.resourceId);
   if (resource) {
     await postAudit(deps, {
@@ -127,7 +136,7 @@ async function fail(deps: LatchDeps, grant: Grant, reason: string): Promise<unde
       grantId: grant.id,
       text: reason,
     });
-    await afterCommit(deps.log, 'tell requester grant failed', () =>
+    await afterCommit(log, 'tell requester grant failed', () =>
       deps.notifier.tellRequester(grant.requesterId, {
         kind: 'grant_failed',
         grant: { ...grant, status: 'failed' },
@@ -136,7 +145,7 @@ async function fail(deps: LatchDeps, grant: Grant, reason: string): Promise<unde
       }),
     );
   }
-  await afterCommit(deps.log, 'alert admins grant failed', () =>
+  await afterCommit(log, 'alert admins grant failed', () =>
     deps.notifier.alertAdmins(
       `Provisioning grant ${grant.id} (${grant.resourceId} for <@${grant.requesterId}>) failed: ${reason}`,
     ),

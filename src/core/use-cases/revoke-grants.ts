@@ -1,10 +1,12 @@
 import { findResource } from '../catalog.js';
 import { canMoveGrant, retryDelaySeconds, shouldAlertRevocation } from '../grant-lifecycle.js';
+import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
 import { postAudit } from './post-audit.js';
 import { CLAIM_LEASE_SECONDS } from './provision-grants.js';
+import { activityDueAt } from './summarize-activity.js';
 
 /**
  * Moves expired grants to `revoking` and removes their access in AWS. A revocation is never
@@ -19,8 +21,9 @@ export async function revokeGrants(
   const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
   const limit = options.limit ?? 50;
   if (!options.onlyId) {
-    await store.transaction(async (tx) => {
-      for (const grant of await tx.claimExpiredGrants(now, limit)) {
+    const expired = await store.transaction(async (tx) => {
+      const grants = await tx.claimExpiredGrants(now, limit);
+      for (const grant of grants) {
         await tx.appendAudit({
           at: now,
           actor: 'latch',
@@ -30,7 +33,12 @@ export async function revokeGrants(
           detail: { reason: 'expired' },
         });
       }
+      return grants;
     });
+    for (const grant of expired) {
+      const ids = { requestId: grant.requestId, grantId: grant.id };
+      logWithIds(deps.log, ids).info({ reason: 'expired' }, 'grant revoking');
+    }
   }
   const claimed = await store.claimGrantsToRevoke(now, leaseUntil, limit, options.onlyId);
   const revoked: Grant[] = [];
@@ -42,11 +50,15 @@ export async function revokeGrants(
 }
 
 async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefined> {
-  const { store, clock, log } = deps;
-  const resource = findResource(deps.policy, grant.resourceId);
+  const { store, clock } = deps;
+  const log = logWithIds(deps.log, { requestId: grant.requestId, grantId: grant.id });
+  // A resource that left the policy or the catalog still has its access removed, as last recorded.
+  const resource =
+    findResource(deps.policy, grant.resourceId) ?? (await store.getRecordedResource(grant.resourceId));
+  const startedAt = clock.now();
   try {
     if (!resource)
-      throw new Error(`resource ${grant.resourceId} is no longer in the policy; remove the access by hand`);
+      throw new Error(`resource ${grant.resourceId} was never recorded; remove the access by hand`);
     // Another live grant of the same access keeps it in AWS (two grants must not revoke each other).
     const overlapping = await store.countOverlappingGrants(grant);
     if (overlapping === 0 && grant.principalId) await deps.provisioner.revoke(resource, grant.principalId);
@@ -56,10 +68,8 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefin
       clock.now().getTime() + retryDelaySeconds(grant.attempts, 0.5 + Math.random() / 2) * 1000,
     );
     await store.updateGrant(grant.id, { nextAttemptAt, lastError: reason });
-    log.error(
-      { err: error, grantId: grant.id, attempts: grant.attempts },
-      'revocation attempt failed; will retry',
-    );
+    log.error({ err: error, attempts: grant.attempts }, 'revocation attempt failed; will retry');
+    deps.telemetry?.accessChangeFailed({ change: 'revoke', kind: resource?.kind ?? 'unknown' });
     if (shouldAlertRevocation(grant.attempts)) {
       await afterCommit(log, 'alert admins stuck revocation', () =>
         deps.notifier.alertAdmins(
@@ -82,10 +92,17 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefin
   }
 
   const revokedAt = clock.now();
+  const seconds = (revokedAt.getTime() - startedAt.getTime()) / 1000;
+  deps.telemetry?.accessChanged({ change: 'revoke', kind: resource?.kind ?? 'unknown', seconds });
   const committed = await store.transaction(async (tx) => {
     const current = await tx.getGrant(grant.id, { forUpdate: true });
     if (!current || !canMoveGrant(current.status, 'revoked')) return false;
-    await tx.updateGrant(grant.id, { status: 'revoked', revokedAt, lastError: undefined });
+    await tx.updateGrant(grant.id, {
+      status: 'revoked',
+      revokedAt,
+      lastError: undefined,
+      ...(grant.principalId && grant.provisionedAt ? { activityDueAt: activityDueAt(revokedAt) } : {}),
+    });
     await tx.appendAudit({
       at: revokedAt,
       actor: 'latch',
@@ -96,7 +113,12 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefin
     });
     return true;
   });
-  if (!committed || !resource) return undefined;
+  if (!committed) return undefined;
+  log.info(
+    { resourceId: grant.resourceId, reason: grant.revokeReason ?? 'expired', seconds },
+    'grant revoked',
+  );
+  if (!resource) return undefined;
   const ended: Grant = { ...grant, status: 'revoked', revokedAt };
   await afterCommit(log, 'tell requester grant ended', () =>
     deps.notifier.tellRequester(grant.requesterId, { kind: 'grant_ended', grant: ended, resource }),

@@ -14,7 +14,7 @@ export type SyncTrigger = SyncRun['trigger'];
  * second caller gets `undefined`. Scheduled syncs tell the admins when the set of failures changes.
  */
 export async function syncCatalog(
-  deps: Pick<LatchDeps, 'store' | 'clock' | 'log' | 'policy'> & {
+  deps: Pick<LatchDeps, 'store' | 'clock' | 'log' | 'fileResources'> & {
     catalog: CatalogSource;
     notifier?: Pick<Notifier, 'alertAdmins'>;
   },
@@ -28,7 +28,7 @@ export async function syncCatalog(
     const previousRun = await deps.store.lastSyncRun();
     const discovery = await deps.catalog.discover();
     const finishedAt = deps.clock.now();
-    const plan = planCatalog(discovery, deps.policy.resources, await deps.store.listCatalog(), finishedAt);
+    const plan = planCatalog(discovery, deps.fileResources, await deps.store.listCatalog(), finishedAt);
     const run: SyncRun = {
       startedAt,
       finishedAt,

@@ -1,5 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { CatalogEntry, ResourceKind, SyncFailure, SyncRun } from '../../core/model.js';
+import type {
+  CatalogEntry,
+  DriftFinding,
+  Resource,
+  ResourceKind,
+  SyncFailure,
+  SyncRun,
+  TierOverride,
+} from '../../core/model.js';
 import type { Database, DiscoveredResourceTable, SyncRunTable } from '../schema.js';
 
 /* The catalog sync found in AWS, the record of each sync, and the lease that keeps syncs one at a time. */
@@ -134,4 +142,80 @@ function runFromRow(row: Selectable<SyncRunTable>): SyncRun {
     calls: row.calls,
     durationMs: row.duration_ms,
   };
+}
+
+export async function listTierOverrides(db: Kysely<Database>): Promise<TierOverride[]> {
+  const rows = await db.selectFrom('tier_override').selectAll().orderBy('resource_id').execute();
+  return rows.map((row) => ({
+    resourceId: row.resource_id,
+    tier: row.tier,
+    setBy: row.set_by,
+    setAt: new Date(row.set_at),
+  }));
+}
+
+export async function setTierOverride(db: Kysely<Database>, override: TierOverride): Promise<void> {
+  const row = { tier: override.tier, set_by: override.setBy, set_at: override.setAt };
+  await db
+    .insertInto('tier_override')
+    .values({ resource_id: override.resourceId, ...row })
+    .onConflict((oc) => oc.column('resource_id').doUpdateSet(row))
+    .execute();
+}
+
+/** A resource as last recorded, even if the policy or the catalog no longer has it (to revoke its grants). */
+export async function getRecordedResource(db: Kysely<Database>, id: string): Promise<Resource | undefined> {
+  const row = await db.selectFrom('resource').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind as ResourceKind,
+    tier: row.tier,
+    ...(row.account_id ? { accountId: row.account_id } : {}),
+    ...(row.permission_set_arn ? { permissionSetArn: row.permission_set_arn } : {}),
+    ...(row.group_name ? { groupName: row.group_name } : {}),
+    ...(row.group_id ? { groupId: row.group_id } : {}),
+    owners: typeof row.owners === 'string' ? JSON.parse(row.owners) : row.owners,
+    enforce: row.enforce,
+  };
+}
+
+export async function listDriftFindings(db: Kysely<Database>): Promise<DriftFinding[]> {
+  const rows = await db
+    .selectFrom('drift_finding')
+    .selectAll()
+    .orderBy('found_at')
+    .orderBy('resource_id')
+    .orderBy('principal_id')
+    .execute();
+  return rows.map((row) => ({
+    resourceId: row.resource_id,
+    principalId: row.principal_id,
+    foundAt: new Date(row.found_at),
+    lastSeenAt: new Date(row.last_seen_at),
+  }));
+}
+
+export async function upsertDriftFinding(db: Kysely<Database>, finding: DriftFinding): Promise<void> {
+  await db
+    .insertInto('drift_finding')
+    .values({
+      resource_id: finding.resourceId,
+      principal_id: finding.principalId,
+      found_at: finding.foundAt,
+      last_seen_at: finding.lastSeenAt,
+    })
+    .onConflict((oc) =>
+      oc.columns(['resource_id', 'principal_id']).doUpdateSet({ last_seen_at: finding.lastSeenAt }),
+    )
+    .execute();
+}
+
+export async function deleteDriftFinding(db: Kysely<Database>, resourceId: string, principalId: string) {
+  await db
+    .deleteFrom('drift_finding')
+    .where('resource_id', '=', resourceId)
+    .where('principal_id', '=', principalId)
+    .execute();
 }

@@ -164,3 +164,51 @@ async function claimPending(
     .execute();
   return rows.map(requestFromRow);
 }
+
+export async function claimGrantsToSummarize(
+  db: Kysely<Database>,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+): Promise<Grant[]> {
+  const due = db
+    .selectFrom('access_grant')
+    .select('id')
+    .where('activity_due_at', 'is not', null)
+    .where('activity_due_at', '<=', now)
+    .orderBy('activity_due_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked();
+  const rows = await db
+    .updateTable('access_grant')
+    .set({ activity_due_at: leaseUntil })
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+  return rows.map(grantFromRow);
+}
+
+/** The earliest moment a grant needs the sweep (an expiry, a warning or a retry); may be past. */
+export async function nextDueAt(db: Kysely<Database>): Promise<Date | undefined> {
+  const [expiry, warning, retry] = await Promise.all([
+    db
+      .selectFrom('access_grant')
+      .select((eb) => eb.fn.min('expires_at').as('at'))
+      .where('status', '=', 'active')
+      .executeTakeFirst(),
+    db
+      .selectFrom('access_grant')
+      .select((eb) => eb.fn.min('warn_at').as('at'))
+      .where('status', '=', 'active')
+      .where('warned_at', 'is', null)
+      .executeTakeFirst(),
+    db
+      .selectFrom('access_grant')
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('status', 'in', ['provisioning', 'revoking'])
+      .executeTakeFirst(),
+  ]);
+  const times = [expiry?.at, warning?.at, retry?.at].flatMap((at) => (at ? [new Date(at).getTime()] : []));
+  return times.length ? new Date(Math.min(...times)) : undefined;
+}

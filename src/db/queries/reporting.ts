@@ -91,3 +91,26 @@ export async function statusCounts(
     revocationLagSeconds: (now.getTime() - oldest) / 1000,
   };
 }
+
+export async function activityByResource(
+  db: Kysely<Database>,
+  since: Date,
+): Promise<Array<{ resourceId: string; grants: number; idle: number }>> {
+  const rows = await db
+    .selectFrom('access_grant')
+    .select((eb) => [
+      'resource_id',
+      eb.fn.countAll<string>().as('grants'),
+      eb.fn.sum<string>(eb.case().when('activity_events', '=', 0).then(1).else(0).end()).as('idle'),
+    ])
+    .where('activity_events', 'is not', null)
+    .where('revoked_at', '>=', since)
+    .groupBy('resource_id')
+    .orderBy('resource_id')
+    .execute();
+  return rows.map((row) => ({
+    resourceId: row.resource_id,
+    grants: Number(row.grants),
+    idle: Number(row.idle),
+  }));
+}

@@ -1,8 +1,9 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import { formatDuration } from '../../core/duration.js';
 import type { AccessRequest, Grant, SyncRun } from '../../core/model.js';
+import { UNCLASSIFIED_TIER } from '../../core/tiers.js';
 import type { HomeData } from '../../core/use-cases/home-data.js';
-import { CANCEL_ACTION, HOME_MORE_ACTION, RELEASE_ACTION } from '../action-ids.js';
+import { CANCEL_ACTION, HOME_MORE_ACTION, RELEASE_ACTION, TIER_ACTION } from '../action-ids.js';
 import { decisionButtons } from './decision-buttons.js';
 import { escapeMrkdwn, MAX_VIEW_BLOCKS, mention, slackTime, userText } from './mrkdwn.js';
 
@@ -10,7 +11,16 @@ import { escapeMrkdwn, MAX_VIEW_BLOCKS, mention, slackTime, userText } from './m
 const ROWS = 5;
 const EXPANDED_ROWS = 20;
 
-type Section = 'grants' | 'pending' | 'decide' | 'all-grants' | 'stuck' | 'catalog' | 'audit';
+type Section =
+  | 'grants'
+  | 'pending'
+  | 'decide'
+  | 'all-grants'
+  | 'stuck'
+  | 'drift'
+  | 'rarely-used'
+  | 'catalog'
+  | 'audit';
 
 /** Someone's App Home: their grants, requests and approvals; for admins, the whole picture. */
 export function appHomeView(data: HomeData, expanded: ReadonlySet<string> = new Set()): HomeView {
@@ -58,11 +68,27 @@ export function appHomeView(data: HomeData, expanded: ReadonlySet<string> = new 
       'None: every revocation went through.',
       stuckRow,
     );
-    list('catalog', 'Catalog', admin.catalog, 'No resources in the policy.', (r) =>
-      text(
-        `\`${r.id}\` ${userText(r.name, 150)} · ${r.kind}${r.accountId ? ` · ${r.accountId}` : ''} · tier *${escapeMrkdwn(r.tier)}*`,
-      ),
+    list(
+      'drift',
+      'Drift: access in AWS that no grant explains',
+      admin.drift,
+      'None: AWS matches the grants.',
+      (f) =>
+        text(
+          `*${userText(f.resourceId, 100)}* · \`${userText(f.principalId, 200)}\` · since ${slackTime(f.foundAt)}`,
+        ),
     );
+    list(
+      'rarely-used',
+      'Granted but rarely used (30 days)',
+      admin.rarelyUsed,
+      'None: every ended grant showed activity in CloudTrail.',
+      (u) =>
+        text(
+          `*${userText(u.resourceId, 100)}* · ${u.idle} of ${u.grants} ended grant${u.grants === 1 ? '' : 's'} showed no activity`,
+        ),
+    );
+    list('catalog', 'Catalog', admin.catalog, 'No resources in the policy.', catalogRow(admin.tiers));
     blocks.push(context(lastSyncLine(admin.lastSync)));
     list('audit', 'Latest audit events', admin.recentAudit, 'None yet.', (e) =>
       context(
@@ -74,6 +100,32 @@ export function appHomeView(data: HomeData, expanded: ReadonlySet<string> = new 
     type: 'home',
     private_metadata: JSON.stringify([...expanded]),
     blocks: blocks.slice(0, MAX_VIEW_BLOCKS),
+  };
+}
+
+/** A resource with a tier selector; choosing a tier is the same audited change as `/access admin tier`. */
+function catalogRow(tiers: readonly string[]) {
+  const choices = [...tiers, UNCLASSIFIED_TIER];
+  return (r: NonNullable<HomeData['admin']>['catalog'][number]): KnownBlock => {
+    const option = (tier: string) => ({
+      text: { type: 'plain_text' as const, text: tier.slice(0, 75) },
+      value: tier,
+    });
+    return {
+      type: 'section',
+      block_id: `${TIER_ACTION}:${r.id}`,
+      text: {
+        type: 'mrkdwn',
+        text: `\`${r.id}\` ${userText(r.name, 150)} · ${r.kind}${r.accountId ? ` · ${r.accountId}` : ''} · tier *${escapeMrkdwn(r.tier)}*`,
+      },
+      accessory: {
+        type: 'static_select',
+        action_id: TIER_ACTION,
+        placeholder: { type: 'plain_text', text: 'Tier' },
+        options: choices.map(option),
+        ...(choices.includes(r.tier) ? { initial_option: option(r.tier) } : {}),
+      },
+    };
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessRequest, Grant, Resource } from '../../core/model.js';
-import type { ApprovalCardData } from '../../core/ports.js';
+import type { ApprovalCardData, RequesterNotice } from '../../core/ports.js';
 import { approvalCard, historyText } from './approval-card.js';
 import { auditPost } from './audit-post.js';
 import { MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT } from './mrkdwn.js';
@@ -146,12 +146,49 @@ describe('requesterNotice', () => {
     ['grant_active', { kind: 'grant_active', grant, resource }, 'is active until'],
     ['grant_expiring', { kind: 'grant_expiring', grant, resource }, 'ends'],
     ['grant_ended', { kind: 'grant_ended', grant, resource }, 'has ended'],
+    [
+      'grant_ended after drift',
+      { kind: 'grant_ended', grant: { ...grant, revokeReason: 'vanished' }, resource },
+      'removed in AWS outside Latch',
+    ],
+    [
+      'grant_activity',
+      {
+        kind: 'grant_activity',
+        grant: {
+          ...grant,
+          activity: {
+            events: 12,
+            writeEvents: 2,
+            eventNames: [
+              { name: 'GetObject', count: 10 },
+              { name: 'PutObject', count: 2 },
+            ],
+            errors: [{ code: 'AccessDenied', count: 1 }],
+          },
+        },
+        resource,
+      },
+      'CloudTrail: 12 events, 2 changing something (GetObject ×10, PutObject ×2); errors: AccessDenied ×1.',
+    ],
+    [
+      'grant_activity with none',
+      {
+        kind: 'grant_activity',
+        grant: { ...grant, activity: { events: 0, writeEvents: 0, eventNames: [], errors: [] } },
+        resource,
+      },
+      'CloudTrail recorded no AWS activity during your grant',
+    ],
     ['request_denied', { kind: 'request_denied', request, resource, by: 'U0BOB' }, 'was denied by <@U0BOB>'],
-  ] as const)('%s says what happened, within limits', (_, notice, want) => {
-    const message = requesterNotice(notice);
-    expect(message.text).toContain(want);
-    withinSlackLimits(message);
-  });
+  ] satisfies Array<[string, RequesterNotice, string]>)(
+    '%s says what happened, within limits',
+    (_, notice, want) => {
+      const message = requesterNotice(notice);
+      expect(message.text).toContain(want);
+      withinSlackLimits(message);
+    },
+  );
 
   it('shows the grant id people type', () => {
     expect(requesterNotice({ kind: 'grant_active', grant, resource }).text).toContain('G9X3M1P');

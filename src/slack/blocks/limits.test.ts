@@ -124,6 +124,19 @@ const notices: RequesterNotice[] = [
   { kind: 'grant_failed', grant, resource, reason: huge },
   { kind: 'grant_expiring', grant, resource },
   { kind: 'grant_ended', grant, resource },
+  {
+    kind: 'grant_activity',
+    grant: {
+      ...grant,
+      activity: {
+        events: 1e6,
+        writeEvents: 1e5,
+        eventNames: Array.from({ length: 200 }, () => ({ name: huge, count: 5 })),
+        errors: Array.from({ length: 200 }, () => ({ code: huge, count: 5 })),
+      },
+    },
+    resource,
+  },
 ];
 
 describe('every Block Kit builder stays inside Slack’s limits with worst-case input', () => {
@@ -187,12 +200,28 @@ describe('every Block Kit builder stays inside Slack’s limits with worst-case 
         activeGrants: many(grant),
         stuckRevocations: many(grant),
         catalog: many(resource),
+        tiers: ['t'.repeat(63), 'low', 'medium'],
+        rarelyUsed: many({ resourceId: huge, grants: 9, idle: 9 }),
+        drift: many({ resourceId: huge, principalId: huge, foundAt: new Date(0), lastSeenAt: new Date(0) }),
         recentAudit: many(audit),
       },
     };
     checkLimits(appHomeView(data), MAX_VIEW_BLOCKS);
     checkLimits(
-      appHomeView(data, new Set(['grants', 'pending', 'decide', 'all-grants', 'stuck', 'catalog', 'audit'])),
+      appHomeView(
+        data,
+        new Set([
+          'grants',
+          'pending',
+          'decide',
+          'all-grants',
+          'stuck',
+          'drift',
+          'rarely-used',
+          'catalog',
+          'audit',
+        ]),
+      ),
       MAX_VIEW_BLOCKS,
     );
   });

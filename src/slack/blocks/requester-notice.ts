@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { activityLine } from '../../core/activity-line.js';
 import { formatDuration } from '../../core/duration.js';
 import type { RequesterNotice } from '../../core/ports.js';
 import { EXTEND_ACTION, RELEASE_ACTION } from '../action-ids.js';
@@ -55,6 +56,10 @@ function noticeText(notice: RequesterNotice, what: string): string {
       return `Latch could not give you access to ${what} (grant \`${notice.grant.id}\`): ${escapeMrkdwn(notice.reason)}. The admins have been told.`;
     case 'grant_expiring':
       return `⏳ Your access to ${what} ends ${slackTime(expiry(notice.grant.expiresAt))} (grant \`${notice.grant.id}\`).`;
+    case 'grant_activity':
+      return notice.grant.activity.events === 0
+        ? `CloudTrail recorded no AWS activity during your grant \`${notice.grant.id}\` of ${what}. If you did not need it, a shorter grant next time keeps access tight.`
+        : `What your grant \`${notice.grant.id}\` of ${what} was used for: ${escapeMrkdwn(activityLine(notice.grant.activity))}`;
     case 'grant_ended':
       return `Your access to ${what} has ended (grant \`${notice.grant.id}\`${endedBecause(notice.grant.revokeReason)}).`;
   }
@@ -63,6 +68,7 @@ function noticeText(notice: RequesterNotice, what: string): string {
 /** Why a grant ended, from its stored revoke reason: expired, released, or `admin <id>: <note>`. */
 function endedBecause(reason: string | undefined): string {
   if (reason === 'released') return ', released by you';
+  if (reason === 'vanished') return ': the access was removed in AWS outside Latch, so Latch ended the grant';
   const admin = /^admin (\S+): ?([\s\S]*)$/.exec(reason ?? '');
   if (!admin) return '';
   return `, ended early by ${mention(admin[1] ?? '')}${admin[2] ? `: “${userText(admin[2], 500)}”` : ''}`;

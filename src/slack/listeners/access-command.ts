@@ -12,12 +12,14 @@ import { listMyAccess } from '../../core/use-cases/list-my-access.js';
 import { pinIdentity, unpinIdentity } from '../../core/use-cases/pin-identity.js';
 import { provisionGrants } from '../../core/use-cases/provision-grants.js';
 import { releaseGrant } from '../../core/use-cases/release-grant.js';
+import { setResourceTier } from '../../core/use-cases/set-resource-tier.js';
 import { extensionText } from '../blocks/extension-text.js';
 import { filedText } from '../blocks/filed-text.js';
-import { helpText, USAGE } from '../blocks/help.js';
+import { helpText } from '../blocks/help.js';
 import { myAccessText, resourcesText } from '../blocks/my-access.js';
 import { requestModal } from '../blocks/request-modal.js';
 import { syncText } from '../blocks/sync-text.js';
+import { tierChangeText } from '../blocks/tier-change-text.js';
 import { parseAccessCommand } from '../parse-access-command.js';
 import { publishHome } from '../publish-home.js';
 import { answerFor, replyEphemeral } from './reply.js';
@@ -34,11 +36,6 @@ export function handleAccessCommand(deps: LatchDeps) {
         return ack({ response_type: 'ephemeral', text: parsed.message });
       case 'help':
         return ack({ response_type: 'ephemeral', text: helpText() });
-      case 'not_yet':
-        return ack({
-          response_type: 'ephemeral',
-          text: `\`${parsed.what}\` is not available in this version of Latch yet.\nUsage: ${USAGE[parsed.subcommand]}`,
-        });
       case 'resources':
         return ack({
           response_type: 'ephemeral',
@@ -98,6 +95,8 @@ export function handleAccessCommand(deps: LatchDeps) {
             ? `<@${slackUserId}> is matched in AWS by their Slack email again.`
             : `<@${slackUserId}> had no pinned AWS identity; nothing changed.`;
         }
+        case 'admin_tier':
+          return tierChangeText(await setResourceTier(deps, { adminId: userId, ...parsed }));
         case 'list':
           return myAccessText(await listMyAccess(deps, userId));
         case 'cancel':
