@@ -8,6 +8,7 @@ import * as addIdentityPins from './20261121T223303Z-add-identity-pins.js';
 import * as addTierOverrides from './20261122T000430Z-add-tier-overrides.js';
 import * as addDriftFindings from './20261122T000811Z-add-drift-findings.js';
 import * as addGrantActivity from './20261122T001102Z-add-grant-activity.js';
+import * as addSharedCallLimits from './20261122T001802Z-add-shared-call-limits.js';
 
 /** Every migration, in order. A static list survives compilation (no directory scan). */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T000430Z-add-tier-overrides': addTierOverrides,
   '20261122T000811Z-add-drift-findings': addDriftFindings,
   '20261122T001102Z-add-grant-activity': addGrantActivity,
+  '20261122T001802Z-add-shared-call-limits': addSharedCallLimits,
 };

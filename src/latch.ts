@@ -15,6 +15,7 @@ import { syncCatalog } from './core/use-cases/sync-catalog.js';
 import { connectDatabase, type LatchDatabase } from './db/connect.js';
 import { KyselyStore } from './db/kysely-store.js';
 import { migrateToLatest } from './db/migrate.js';
+import { sharedCallLimits } from './db/shared-limits.js';
 import type { PinoLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { type Scheduler, startScheduler } from './scheduler/start-scheduler.js';
@@ -98,7 +99,12 @@ export async function createLatch(
     logger: boltLogger(log),
     logLevel: 'info' as LogLevel,
   });
-  const provisioner = new AwsProvisioner({ ...awsSettingsFrom(loaded), onCall: metrics.countAwsCall });
+  // Identity Center's rate and assignment slots, shared by every replica through the database.
+  const callLimits = sharedCallLimits(database.db);
+  const provisioner = new AwsProvisioner({
+    ...awsSettingsFrom(loaded, callLimits),
+    onCall: metrics.countAwsCall,
+  });
   const coreLog = log.child({ subsystem: 'core' });
   const directory = new SlackDirectory(app.client, policy.allowedEmailDomains);
   const deps: LatchDeps = {
@@ -116,7 +122,8 @@ export async function createLatch(
     policy,
     fileResources: policy.resources,
     catalog: {
-      discover: () => discoverCatalog({ ...awsSettingsFrom(loaded), onCall: metrics.countAwsCall }),
+      discover: () =>
+        discoverCatalog({ ...awsSettingsFrom(loaded, callLimits), onCall: metrics.countAwsCall }),
     },
     instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     newId: (kind) => shortId(kind, randomBytes),

@@ -3,6 +3,7 @@ import { ProvisioningError } from '../core/errors.js';
 import type { Resource } from '../core/model.js';
 import type { AccessProvisioner, ActivityWindow, ProvisionResult } from '../core/ports.js';
 import { AccountClients, type CrossAccountSettings } from './account-clients.js';
+import { type CallLimits, processCallLimits } from './call-limits.js';
 import { type AwsClients, createAwsClients, destroyAwsClients } from './clients.js';
 import { type ActivitySummary, CloudTrailActivity } from './cloudtrail-activity.js';
 import { addToIamGroup, iamGroupMembers, removeFromIamGroup } from './iam-groups.js';
@@ -22,6 +23,8 @@ export interface AwsProvisionerSettings extends CrossAccountSettings {
   instanceArn?: string;
   identityStoreId?: string;
   poll?: PollSettings;
+  /** Identity Center's call rate and assignment slots; the database's when several replicas share them. */
+  callLimits?: CallLimits;
 }
 
 /**
@@ -34,11 +37,14 @@ export class AwsProvisioner implements AccessProvisioner {
   readonly accounts: AccountClients;
   private readonly identityCenter: IdentityCenterLocator;
   private readonly trail = new CloudTrailActivity();
+  private readonly limits: CallLimits;
 
   constructor(private readonly settings: AwsProvisionerSettings) {
+    this.limits = settings.callLimits ?? processCallLimits();
     this.clients = createAwsClients({
       ...(settings.region ? { region: settings.region } : {}),
       ...(settings.onCall ? { onCall: settings.onCall } : {}),
+      callRate: this.limits.callRate,
     });
     this.accounts = new AccountClients(this.clients, settings);
     this.identityCenter = new IdentityCenterLocator(this.clients.ssoAdmin, settings);
@@ -75,6 +81,7 @@ export class AwsProvisioner implements AccessProvisioner {
           this.clients.ssoAdmin,
           { instanceArn, principalId, ...this.assignmentOf(resource) },
           this.settings.poll ?? DEFAULT_POLL,
+          this.limits.assignmentSlots,
         );
         return { principalId, changed };
       }
@@ -100,6 +107,7 @@ export class AwsProvisioner implements AccessProvisioner {
           this.clients.ssoAdmin,
           { instanceArn, principalId, ...this.assignmentOf(resource) },
           this.settings.poll ?? DEFAULT_POLL,
+          this.limits.assignmentSlots,
         );
       }
       case 'iam_group': {

@@ -8,6 +8,7 @@ import pLimit from 'p-limit';
 import { resourceKey } from '../core/catalog-keys.js';
 import type { CatalogDiscovery, DiscoveredResource, SyncFailure } from '../core/model.js';
 import { AccountClients, type CrossAccountSettings } from './account-clients.js';
+import type { CallLimits } from './call-limits.js';
 import { createAwsClients, destroyAwsClients } from './clients.js';
 import { listIamGroups } from './iam-groups.js';
 import { IdentityCenterLocator } from './identity-center.js';
@@ -16,6 +17,8 @@ import { listActiveAccounts } from './organization-accounts.js';
 export interface DiscoverySettings extends CrossAccountSettings {
   instanceArn?: string;
   identityStoreId?: string;
+  /** Identity Center's rate, shared with provisioning (the database's when replicas share it). */
+  callLimits?: CallLimits;
 }
 
 /** Accounts read at once; each needs its own AssumeRole and IAM listing. */
@@ -34,7 +37,11 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
     callsByAction[action] = (callsByAction[action] ?? 0) + 1;
     settings.onCall?.(action, error);
   };
-  const clients = createAwsClients({ ...(settings.region ? { region: settings.region } : {}), onCall });
+  const clients = createAwsClients({
+    ...(settings.region ? { region: settings.region } : {}),
+    ...(settings.callLimits ? { callRate: settings.callLimits.callRate } : {}),
+    onCall,
+  });
   const accountClients = new AccountClients(clients, { ...settings, onCall });
   const failures: SyncFailure[] = [];
   const resources: DiscoveredResource[] = [];

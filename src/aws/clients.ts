@@ -4,6 +4,7 @@ import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
+import { type CallRate, IDENTITY_CENTER_BUCKET, processCallLimits } from './call-limits.js';
 
 export type Credentials = NonNullable<IAMClientConfig['credentials']>;
 
@@ -25,6 +26,8 @@ export interface AwsClients {
 export interface AwsClientOptions {
   region?: string;
   onCall?: CallListener;
+  /** Paces every Identity Center call; the process's in-memory limit when not given. */
+  callRate?: CallRate;
 }
 
 /** Retries: throttling and 5xx, with the SDK's jittered backoff. AWS_MAX_ATTEMPTS still wins when set. */
@@ -60,6 +63,27 @@ export function countCalls(client: Sendable, prefix: string, onCall: CallListene
   );
 }
 
+interface Signed {
+  middlewareStack: {
+    // biome-ignore lint/suspicious/noExplicitAny: as in Sendable
+    addRelativeTo(middleware: any, options: { relation: 'before'; toMiddleware: string; name: string }): void;
+  };
+}
+
+/**
+ * Waits for `callRate` before every attempt, as AWS counts each one: inside the SDK's retry
+ * middleware (finalizeRequest), just before signing, so a long wait never ages a signature.
+ */
+export function limitCallRate(client: Signed, bucket: string, callRate: CallRate): void {
+  client.middlewareStack.addRelativeTo(
+    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      await callRate.take(bucket);
+      return next(args);
+    },
+    { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'latchCallRate' },
+  );
+}
+
 /** Region and retries only: endpoints come from the SDK's own configuration (AWS_ENDPOINT_URL_*). */
 export function clientConfig(
   region: string | undefined,
@@ -89,6 +113,10 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   countCalls(clients.iam, 'iam', options.onCall);
   countCalls(clients.cloudTrail, 'cloudtrail', options.onCall);
   countCalls(clients.sts, 'sts', options.onCall);
+  // One bucket for both: AWS's 20 TPS covers Identity Center as a whole (PLATFORM.md B3).
+  const callRate = options.callRate ?? processCallLimits().callRate;
+  limitCallRate(clients.identityStore, IDENTITY_CENTER_BUCKET, callRate);
+  limitCallRate(clients.ssoAdmin, IDENTITY_CENTER_BUCKET, callRate);
   return clients;
 }
 

@@ -8,9 +8,9 @@ import {
   paginateListAccountAssignmentsForPrincipal,
   type SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
-import pLimit from 'p-limit';
 import { ProvisioningError } from '../core/errors.js';
 import { awsErrorName, callAws, toProvisioningError } from './aws-errors.js';
+import { ASSIGNMENT_SLOTS, type AssignmentSlots, processCallLimits } from './call-limits.js';
 
 export interface AssignmentTarget {
   instanceArn: string;
@@ -30,17 +30,29 @@ export interface PollSettings {
 
 export const DEFAULT_POLL: PollSettings = { firstDelayMs: 250, maxDelayMs: 5000, timeoutMs: 120_000 };
 
-/** Identity Center allows 10 outstanding CreateAccountAssignment requests (PLATFORM.md B3); stay under. */
-const outstanding = pLimit(8);
+/**
+ * Identity Center allows 10 outstanding CreateAccountAssignment requests (PLATFORM.md B3): each
+ * request and its polling hold one of `slots`, which every replica shares when they are the database's.
+ */
+async function outstanding<T>(slots: AssignmentSlots, work: () => Promise<T>): Promise<T> {
+  const release = await slots.acquire(ASSIGNMENT_SLOTS);
+  try {
+    return await work();
+  } finally {
+    // A release that fails (the database went away) must not undo AWS's answer: the lease frees the slot.
+    await release().catch(() => undefined);
+  }
+}
 
 /** Gives a user a permission set on an account, waiting until AWS says it is done. */
 export async function assignPermissionSet(
   client: SSOAdminClient,
   target: AssignmentTarget,
   poll: PollSettings = DEFAULT_POLL,
+  slots: AssignmentSlots = processCallLimits().assignmentSlots,
 ): Promise<{ changed: boolean }> {
   if (await hasAssignment(client, target)) return { changed: false };
-  await outstanding(async () => {
+  await outstanding(slots, async () => {
     const created = await callAws('sso:CreateAccountAssignment', () =>
       client.send(new CreateAccountAssignmentCommand(assignmentInput(target))),
     );
@@ -65,9 +77,12 @@ export async function unassignPermissionSet(
   client: SSOAdminClient,
   target: AssignmentTarget,
   poll: PollSettings = DEFAULT_POLL,
+  slots: AssignmentSlots = processCallLimits().assignmentSlots,
 ): Promise<{ changed: boolean }> {
-  if (!(await hasAssignment(client, target))) return { changed: false };
-  const deleted = await outstanding(async (): Promise<boolean> => {
+  // Not listed may still be on its way: a creation in progress is not listed, and deleting meets
+  // ConflictException (retriable) instead of a "gone" that would leave the access behind when AWS finishes.
+  const listed = await hasAssignment(client, target);
+  const deleted = await outstanding(slots, async (): Promise<boolean> => {
     let answer: DeleteAccountAssignmentCommandOutput;
     try {
       answer = await client.send(new DeleteAccountAssignmentCommand(assignmentInput(target)));
@@ -90,7 +105,7 @@ export async function unassignPermissionSet(
     });
     return true;
   });
-  return { changed: deleted };
+  return { changed: listed && deleted };
 }
 
 /** The SDK does not check response shapes: a status without a request id cannot be followed. */

@@ -155,6 +155,21 @@ export interface DriftFindingTable {
   last_seen_at: Timestamp;
 }
 
+/** A token bucket every replica shares (db/shared-limits.ts). */
+export interface CallRateTable {
+  bucket: string;
+  tokens: number;
+  refilled_at: Timestamp;
+}
+
+/** One of a fixed number of slots per name, leased until `held_until`. */
+export interface CallSlotTable {
+  name: string;
+  slot: number;
+  held_until: Timestamp;
+  holder: string | null;
+}
+
 export interface Database {
   drift_finding: DriftFindingTable;
   tier_override: TierOverrideTable;
@@ -169,4 +184,6 @@ export interface Database {
   access_grant: AccessGrantTable;
   slack_message: SlackMessageTable;
   audit_event: AuditEventTable;
+  call_rate: CallRateTable;
+  call_slot: CallSlotTable;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsProvisioner } from '../../src/aws/aws-provisioner.js';
+import { type CallLimits, MemoryCallRate, MemorySlots } from '../../src/aws/call-limits.js';
 import type { PollSettings } from '../../src/aws/permission-sets.js';
 import { ProvisioningError } from '../../src/core/errors.js';
 import type { Resource } from '../../src/core/model.js';
@@ -7,6 +8,11 @@ import type { FakeAwsServer } from '../support/fake-aws-server.js';
 import { MEMBER_ACCOUNT, startLocalAws } from './aws-env.js';
 
 const poll: PollSettings = { firstDelayMs: 5, maxDelayMs: 20, timeoutMs: 100 };
+// These tests time the polling itself: no pacing of calls (test/aws/shared-call-rate.test.ts tests that).
+const callLimits: CallLimits = {
+  callRate: new MemoryCallRate({ perSecond: 10_000, burst: 10_000 }),
+  assignmentSlots: new MemorySlots(),
+};
 
 describe('AwsProvisioner for permission sets (real SDK, local AWS)', () => {
   let aws: FakeAwsServer;
@@ -42,6 +48,7 @@ describe('AwsProvisioner for permission sets (real SDK, local AWS)', () => {
       instanceArn: aws.ssoAdmin.instanceArn,
       identityStoreId: aws.identityStoreId,
       poll,
+      callLimits,
     });
   });
   afterAll(async () => {
@@ -98,7 +105,7 @@ describe('AwsProvisioner for permission sets (real SDK, local AWS)', () => {
     expect(aws.ssoAdmin.hasAssignment(MEMBER_ACCOUNT, arn(), bob)).toBe(true);
   });
 
-  it('does nothing when the user already has it, or no longer has it', async () => {
+  it('changes nothing when the user already has it, or no longer has it', async () => {
     await provisioner.grant(resource, 'alice@example.com');
     expect(await provisioner.grant(resource, 'alice@example.com')).toEqual({
       principalId: alice,
@@ -108,7 +115,9 @@ describe('AwsProvisioner for permission sets (real SDK, local AWS)', () => {
 
     await provisioner.revoke(resource, alice);
     expect(await provisioner.revoke(resource, alice)).toEqual({ changed: false });
-    expect(ops('DeleteAccountAssignment')).toHaveLength(1);
+    // Revoking again still asks AWS to delete (a creation in progress is not listed), which changes nothing.
+    expect(ops('DeleteAccountAssignment')).toHaveLength(2);
+    expect(aws.ssoAdmin.hasAssignment(MEMBER_ACCOUNT, arn(), alice)).toBe(false);
 
     // An administrator assigned it by hand: granting counts that as done.
     aws.ssoAdmin.assign(MEMBER_ACCOUNT, arn(), bob);
@@ -171,6 +180,21 @@ describe('AwsProvisioner for permission sets (real SDK, local AWS)', () => {
     expect(ops('CreateAccountAssignment').filter((c) => c.status === 200)).toHaveLength(1);
   });
 
+  it('retries a removal that meets an assignment AWS is still creating, and removes it once AWS has', async () => {
+    aws.ssoAdmin.setPollsUntilDone(1_000);
+    await expect(provisioner.grant(resource, 'alice@example.com')).rejects.toMatchObject({ retriable: true });
+
+    // Revoking at once meets the creation still in progress: told to come back, never "already gone".
+    const error = await provisioner.revoke(resource, alice).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProvisioningError);
+    expect(error).toMatchObject({ retriable: true, message: expect.stringContaining('ConflictException') });
+
+    aws.ssoAdmin.completePending();
+    aws.ssoAdmin.setPollsUntilDone(1);
+    expect(await provisioner.revoke(resource, alice)).toEqual({ changed: true });
+    expect(aws.ssoAdmin.hasAssignment(MEMBER_ACCOUNT, resource.permissionSetArn ?? '', alice)).toBe(false);
+  });
+
   it('lists the users who hold it, across pages, leaving out groups', async () => {
     const carol = aws.addUser({ userName: 'carol', email: 'carol@example.com' });
     const dan = aws.addUser({ userName: 'dan', email: 'dan@example.com' });
@@ -191,7 +215,7 @@ describe('AwsProvisioner for permission sets (real SDK, local AWS)', () => {
   });
 
   it('finds the Identity Center instance with ListInstances when the policy names none, once', async () => {
-    const discovering = new AwsProvisioner({ region: 'us-east-1', poll });
+    const discovering = new AwsProvisioner({ region: 'us-east-1', poll, callLimits });
     try {
       expect(await discovering.grant(resource, 'alice@example.com')).toEqual({
         principalId: alice,

@@ -1,0 +1,106 @@
+/**
+ * Limits on calls to AWS that every Latch replica shares. The adapters depend only on these ports;
+ * `db/shared-limits.ts` implements them in the database, the in-memory ones below serve a single
+ * process (the CLI, adapter tests).
+ */
+
+/** A token bucket per name: `take` resolves when one more call may be sent. */
+export interface CallRate {
+  take(bucket: string): Promise<void>;
+}
+
+/** A fixed number of slots per name: `acquire` waits for a free one and resolves with its release. */
+export interface AssignmentSlots {
+  acquire(name: string): Promise<() => Promise<void>>;
+}
+
+export interface CallLimits {
+  callRate: CallRate;
+  assignmentSlots: AssignmentSlots;
+}
+
+export interface RateSettings {
+  perSecond: number;
+  /** Calls that may go at once after a quiet spell. */
+  burst: number;
+}
+
+/** identitystore and sso-admin share one bucket: AWS's 20 TPS is collective (PLATFORM.md B3, B4). */
+export const IDENTITY_CENTER_BUCKET = 'identity-center';
+
+/**
+ * A token bucket sends at most `burst + perSecond` calls in any one second, so 15 + 3 keeps every
+ * second at 18 of AWS's 20 and leaves a little room for people at the console.
+ */
+export const IDENTITY_CENTER_RATE: RateSettings = { perSecond: 15, burst: 3 };
+
+/** The slots around CreateAccountAssignment/DeleteAccountAssignment and their polling. */
+export const ASSIGNMENT_SLOTS = 'account-assignment';
+
+/** AWS allows 10 outstanding CreateAccountAssignment (PLATFORM.md B3); 8 leave room for the console. */
+export const ASSIGNMENT_SLOT_COUNT = 8;
+
+/**
+ * Seconds to wait after reserving one token from a bucket holding `tokens` (which may be negative:
+ * calls already reserved ahead). Shared by both implementations so they agree.
+ */
+export function waitAfterTake(tokensLeft: number, perSecond: number): number {
+  return tokensLeft >= 0 ? 0 : -tokensLeft / perSecond;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A token bucket in this process: each take reserves the next free moment, so waiters keep their order. */
+export class MemoryCallRate implements CallRate {
+  private readonly buckets = new Map<string, { tokens: number; refilledAt: number }>();
+
+  constructor(private readonly settings: RateSettings = IDENTITY_CENTER_RATE) {}
+
+  async take(bucket: string): Promise<void> {
+    const { perSecond, burst } = this.settings;
+    const now = performance.now();
+    const state = this.buckets.get(bucket) ?? { tokens: burst, refilledAt: now };
+    state.tokens = Math.min(burst, state.tokens + ((now - state.refilledAt) / 1000) * perSecond) - 1;
+    state.refilledAt = now;
+    this.buckets.set(bucket, state);
+    const seconds = waitAfterTake(state.tokens, perSecond);
+    if (seconds > 0) await sleep(seconds * 1000);
+  }
+}
+
+/** Counting semaphores in this process, one per name, served first come first served. */
+export class MemorySlots implements AssignmentSlots {
+  private readonly pools = new Map<string, { free: number; waiting: Array<() => void> }>();
+
+  constructor(private readonly size: number = ASSIGNMENT_SLOT_COUNT) {}
+
+  async acquire(name: string): Promise<() => Promise<void>> {
+    let pool = this.pools.get(name);
+    if (!pool) {
+      pool = { free: this.size, waiting: [] };
+      this.pools.set(name, pool);
+    }
+    const held = pool;
+    if (held.free > 0) held.free -= 1;
+    else await new Promise<void>((resolve) => held.waiting.push(resolve));
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      // The slot passes straight to the next waiter, so `free` only grows when nobody waits.
+      const next = held.waiting.shift();
+      if (next) next();
+      else held.free += 1;
+    };
+  }
+}
+
+let processLimits: CallLimits | undefined;
+
+/** One set of in-memory limits for the whole process: every client in it talks to the same AWS. */
+export function processCallLimits(): CallLimits {
+  processLimits ??= { callRate: new MemoryCallRate(), assignmentSlots: new MemorySlots() };
+  return processLimits;
+}

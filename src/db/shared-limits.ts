@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import {
+  ASSIGNMENT_SLOT_COUNT,
+  type AssignmentSlots,
+  type CallLimits,
+  type CallRate,
+  IDENTITY_CENTER_RATE,
+  type RateSettings,
+  sleep,
+  waitAfterTake,
+} from '../aws/call-limits.js';
+import type { Database } from './schema.js';
+
+/*
+ * The AWS call limits kept in the database, so that every replica on it counts against one limit.
+ * Time is the database's (clock_timestamp()), never a replica's. On PGlite every query shares one
+ * connection: take and acquire must not be awaited inside a store transaction.
+ */
+
+/** A token bucket in one `call_rate` row per bucket; each take reserves a moment and waits for it. */
+export class DbCallRate implements CallRate {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly settings: RateSettings = IDENTITY_CENTER_RATE,
+  ) {}
+
+  async take(bucket: string): Promise<void> {
+    const { perSecond, burst } = this.settings;
+    // One statement refills by the time since the last take, capped at `burst`, and takes a token.
+    // Below zero, the token is reserved ahead: the caller waits until the bucket has refilled to it.
+    const { rows } = await sql<{ tokens: number }>`
+      insert into call_rate as r (bucket, tokens, refilled_at)
+      values (${bucket}, ${burst - 1}::float8, clock_timestamp())
+      on conflict (bucket) do update set
+        tokens = least(
+          ${burst}::float8,
+          r.tokens + ${perSecond}::float8
+            * greatest(0, extract(epoch from clock_timestamp() - r.refilled_at)::float8)
+        ) - 1,
+        refilled_at = greatest(r.refilled_at, clock_timestamp())
+      returning tokens`.execute(this.db);
+    const seconds = waitAfterTake(Number(rows[0]?.tokens ?? 0), perSecond);
+    if (seconds > 0) await sleep(seconds * 1000);
+  }
+}
+
+export interface SlotSettings {
+  size: number;
+  /** A slot whose holder neither released nor finished within this long is free again (it crashed). */
+  leaseMs: number;
+  /** How often a waiter looks for a free slot again (jittered). */
+  retryMs: number;
+}
+
+/** Longer than permission-sets' poll timeout (120 s), so a live holder keeps its slot to the end. */
+const DEFAULT_SLOTS: SlotSettings = { size: ASSIGNMENT_SLOT_COUNT, leaseMs: 5 * 60_000, retryMs: 250 };
+
+/** `size` numbered `call_slot` rows per name, claimed with FOR UPDATE SKIP LOCKED and a lease. */
+export class DbSlots implements AssignmentSlots {
+  private readonly settings: SlotSettings;
+  private readonly created = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    settings: Partial<SlotSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_SLOTS, ...settings };
+  }
+
+  async acquire(name: string): Promise<() => Promise<void>> {
+    await this.createSlots(name);
+    const holder = randomUUID();
+    for (;;) {
+      const slot = await this.claim(name, holder);
+      if (slot !== undefined) return () => this.release(name, slot, holder);
+      await sleep(this.settings.retryMs * (0.5 + Math.random()));
+    }
+  }
+
+  private async claim(name: string, holder: string): Promise<number | undefined> {
+    const { size, leaseMs } = this.settings;
+    const { rows } = await sql<{ slot: number }>`
+      update call_slot
+      set holder = ${holder}, held_until = clock_timestamp() + ${leaseMs}::float8 * interval '1 millisecond'
+      where (name, slot) = (
+        select name, slot from call_slot
+        where name = ${name} and slot < ${size}::int and held_until < clock_timestamp()
+        order by slot
+        limit 1
+        for update skip locked
+      )
+      returning slot`.execute(this.db);
+    return rows[0]?.slot;
+  }
+
+  /** Frees the slot only if this holder still has it: after its lease another may hold it. */
+  private async release(name: string, slot: number, holder: string): Promise<void> {
+    await sql`
+      update call_slot set holder = null, held_until = timestamptz 'epoch'
+      where name = ${name} and slot = ${slot}::int and holder = ${holder}`.execute(this.db);
+  }
+
+  /** The name's rows, once per instance; existing ones are left as they are. */
+  private createSlots(name: string): Promise<void> {
+    let created = this.created.get(name);
+    if (!created) {
+      created = sql`
+        insert into call_slot (name, slot, held_until)
+        select ${name}, n, timestamptz 'epoch' from generate_series(0, ${this.settings.size - 1}::int) as n
+        on conflict do nothing`
+        .execute(this.db)
+        .then(() => undefined);
+      created.catch(() => this.created.delete(name));
+      this.created.set(name, created);
+    }
+    return created;
+  }
+}
+
+/** The database-backed limits every replica on `db` shares. */
+export function sharedCallLimits(
+  db: Kysely<Database>,
+  options: { rate?: RateSettings; slots?: Partial<SlotSettings> } = {},
+): CallLimits {
+  return { callRate: new DbCallRate(db, options.rate), assignmentSlots: new DbSlots(db, options.slots) };
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../../src/aws/call-limits.js';
+import { connectDatabase, type LatchDatabase } from '../../src/db/connect.js';
+import { DbCallRate, DbSlots } from '../../src/db/shared-limits.js';
+import { createTestDatabase, DIALECT, type TestDatabase } from '../support/test-database.js';
+
+/** The most moments that fall within any one window of `windowMs` starting at one of them. */
+function busiestWindow(moments: number[], windowMs: number): number {
+  const sorted = [...moments].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while ((sorted[i] ?? 0) - (sorted[j] ?? 0) >= windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+/** Resolves with how long `promise` took, or rejects if it takes longer than `limitMs`. */
+async function timed(promise: Promise<unknown>, limitMs: number): Promise<number> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${limitMs} ms`)), limitMs);
+  });
+  try {
+    await Promise.race([promise, late]);
+    return performance.now() - started;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe(`shared call limits on ${DIALECT}`, { timeout: 20_000 }, () => {
+  let db: TestDatabase;
+  // Two replicas: on PostgreSQL two connection pools on one schema; PGlite lives in one process.
+  let first: LatchDatabase;
+  let second: LatchDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    first = db.database;
+    second =
+      first.kind === 'postgres'
+        ? connectDatabase({
+            databaseUrl: process.env.DATABASE_URL ?? '',
+            ...(first.schema ? { schema: first.schema } : {}),
+          })
+        : first;
+  });
+  afterAll(async () => {
+    if (second !== first) await second.close();
+    await db.destroy();
+  });
+
+  it('keeps two replicas together within the rate and its burst', async () => {
+    const rate = { perSecond: 10, burst: 2 };
+    const replicas = [new DbCallRate(first.db, rate), new DbCallRate(second.db, rate)];
+    const bucket = `bucket-${randomUUID()}`;
+    const started = performance.now();
+    const sent: Array<{ at: number; replica: number }> = [];
+
+    // Three callers per replica take as fast as they are let through, for 1.5 s.
+    await Promise.all(
+      replicas.flatMap((limiter, replica) =>
+        [0, 1, 2].map(async () => {
+          while (performance.now() - started < 1500) {
+            await limiter.take(bucket);
+            sent.push({ at: performance.now() - started, replica });
+          }
+        }),
+      ),
+    );
+
+    const inTime = sent.filter((s) => s.at < 1500);
+    // burst + 1.5 s × rate = 17 at most; slack for the database's round trips, none for a second replica.
+    expect(inTime.length).toBeLessThanOrEqual(18);
+    expect(inTime.length).toBeGreaterThanOrEqual(12);
+    // A token bucket lets burst + rate through in any one second.
+    expect(
+      busiestWindow(
+        sent.map((s) => s.at),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(14);
+    expect(new Set(inTime.map((s) => s.replica)).size).toBe(2);
+  });
+
+  it('never lets two replicas hold more than the slots there are', async () => {
+    const settings = { size: 3, leaseMs: 60_000, retryMs: 20 };
+    const replicas = [new DbSlots(first.db, settings), new DbSlots(second.db, settings)];
+    const name = `slots-${randomUUID()}`;
+    let holding = 0;
+    let most = 0;
+
+    await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const release = await (replicas[i % 2] as DbSlots).acquire(name);
+        holding += 1;
+        most = Math.max(most, holding);
+        await sleep(40);
+        holding -= 1;
+        await release();
+      }),
+    );
+
+    expect(most).toBe(3);
+    expect(holding).toBe(0);
+  });
+
+  it('frees a slot whose holder crashed once its lease runs out', async () => {
+    const name = `slots-${randomUUID()}`;
+    const crashed = new DbSlots(first.db, { size: 1, leaseMs: 400, retryMs: 20 });
+    const survivor = new DbSlots(second.db, { size: 1, leaseMs: 60_000, retryMs: 20 });
+    await crashed.acquire(name); // and never released
+
+    const waited = await timed(survivor.acquire(name), 5_000);
+
+    expect(waited).toBeGreaterThanOrEqual(250);
+  });
+
+  it('frees a slot at once on release, and a waiting replica takes it', async () => {
+    const name = `slots-${randomUUID()}`;
+    const settings = { size: 1, leaseMs: 60_000, retryMs: 20 };
+    const one = new DbSlots(first.db, settings);
+    const other = new DbSlots(second.db, settings);
+    const release = await one.acquire(name);
+    const waiting = other.acquire(name);
+    await sleep(100);
+
+    await release();
+
+    // Well before the 60 s lease: the release, not the lease, freed it.
+    expect(await timed(waiting, 2_000)).toBeLessThan(2_000);
+    const releaseAgain = await waiting;
+    await releaseAgain();
+    expect(await timed(one.acquire(name), 2_000)).toBeLessThan(2_000);
+  });
+
+  it('ignores a release that comes after the lease ran out and another replica took the slot', async () => {
+    const name = `slots-${randomUUID()}`;
+    const late = new DbSlots(first.db, { size: 1, leaseMs: 200, retryMs: 20 });
+    const next = new DbSlots(second.db, { size: 1, leaseMs: 60_000, retryMs: 20 });
+    const releaseLate = await late.acquire(name);
+    const releaseNext = await next.acquire(name); // once the 200 ms lease ran out
+
+    await releaseLate();
+
+    const third = late.acquire(name);
+    await expect(timed(third, 300)).rejects.toThrow(/still waiting/);
+    await releaseNext();
+    expect(await timed(third, 2_000)).toBeLessThan(2_000);
+  });
+});
