@@ -17,6 +17,14 @@ export interface CliArgs {
   positionals: string[];
 }
 
+/** How every database command finds the database, for its help text. */
+export const DATABASE_HELP =
+  'DATABASE_URL (a postgres:// URL), or else the embedded database under DATA_DIR (default ./data).';
+
+/**
+ * A command's metadata is loaded for every `latch` run (help, dispatch); what its `run` needs that is
+ * heavy (the AWS SDK, Bolt, the database drivers) it imports when it runs, so `latch --help` stays fast.
+ */
 export interface CliCommand {
   /** One or two words: `grants`, `policy check`. */
   name: string;

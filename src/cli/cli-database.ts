@@ -7,9 +7,6 @@ import { migrations } from '../../migrations/index.js';
 import { ConfigError } from '../config/config-error.js';
 import { connectDatabase, type DatabaseOptions, type LatchDatabase } from '../db/connect.js';
 
-export const DATABASE_HELP =
-  'DATABASE_URL (a postgres:// URL), or else the embedded database under DATA_DIR (default ./data).';
-
 /** The database the bot uses, from the same two settings (env.ts checks them the same way). */
 export function databaseOptions(
   env: Record<string, string | undefined>,

@@ -1,5 +1,4 @@
-import { type CliCommand, EXIT_OK, UsageError } from '../cli-command.js';
-import { DATABASE_HELP, openMigratedForReading } from '../cli-database.js';
+import { type CliCommand, DATABASE_HELP, EXIT_OK, UsageError } from '../cli-command.js';
 import { type AuditFormat, formatAudit } from '../format-audit.js';
 import { readAuditEvents } from '../read-audit-events.js';
 
@@ -26,6 +25,7 @@ exit codes: 0 exported (even if empty), 1 the database is unreachable or not mig
     const since = instant('--since', values.since);
     const until = instant('--until', values.until);
     if (since && until && since >= until) throw new UsageError('--since must be before --until');
+    const { openMigratedForReading } = await import('../cli-database.js');
     const opened = await openMigratedForReading(io.env);
     try {
       const records = await readAuditEvents(opened.database.db, {

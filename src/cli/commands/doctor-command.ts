@@ -1,14 +1,5 @@
-import { createAwsClients, destroyAwsClients } from '../../aws/clients.js';
 import { type CliCommand, EXIT_FAILED, EXIT_OK } from '../cli-command.js';
-import {
-  checkAwsIdentity,
-  checkCrossAccountRoles,
-  checkIdentityCenter,
-  checkIdentityStore,
-} from '../doctor-aws-checks.js';
 import { type CheckResult, checkLine, doctorSummary, skip } from '../doctor-check.js';
-import { checkDatabase, checkPolicy, checkSettings } from '../doctor-local-checks.js';
-import { checkSlackMode, checkSlackToken } from '../doctor-slack-checks.js';
 import { POLICY_OPTION, policyFileFrom } from '../policy-file-option.js';
 
 export const doctorCommand: CliCommand = {
@@ -31,6 +22,17 @@ options:
 exit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 bad usage`,
   options: { ...POLICY_OPTION },
   async run({ values }, io) {
+    const [
+      { createAwsClients, destroyAwsClients },
+      { checkAwsIdentity, checkCrossAccountRoles, checkIdentityCenter, checkIdentityStore },
+      { checkDatabase, checkPolicy, checkSettings },
+      { checkSlackMode, checkSlackToken },
+    ] = await Promise.all([
+      import('../../aws/clients.js'),
+      import('../doctor-aws-checks.js'),
+      import('../doctor-local-checks.js'),
+      import('../doctor-slack-checks.js'),
+    ]);
     const results: CheckResult[] = [];
     const report = (result: CheckResult) => {
       results.push(result);

@@ -1,5 +1,4 @@
-import { type CliCommand, EXIT_OK } from '../cli-command.js';
-import { DATABASE_HELP, openMigratedForReading } from '../cli-database.js';
+import { type CliCommand, DATABASE_HELP, EXIT_OK } from '../cli-command.js';
 import { grantsTable } from '../grants-table.js';
 import { LIVE_GRANT_STATUSES, listGrants } from '../list-grants.js';
 
@@ -17,6 +16,7 @@ exit codes: 0 listed (even if none), 1 the database is unreachable or not migrat
   options: { active: { type: 'boolean' } },
   async run({ values }, io) {
     const liveOnly = values.active === true;
+    const { openMigratedForReading } = await import('../cli-database.js');
     const opened = await openMigratedForReading(io.env);
     try {
       const lines = grantsTable(await listGrants(opened.database.db, { liveOnly }));

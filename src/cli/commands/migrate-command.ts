@@ -1,7 +1,4 @@
-import { connectDatabase } from '../../db/connect.js';
-import { migrateToLatest } from '../../db/migrate.js';
-import { type CliCommand, EXIT_OK } from '../cli-command.js';
-import { DATABASE_HELP, databaseOptions } from '../cli-database.js';
+import { type CliCommand, DATABASE_HELP, EXIT_OK } from '../cli-command.js';
 
 export const migrateCommand: CliCommand = {
   name: 'migrate',
@@ -12,6 +9,11 @@ On the embedded database, stop Latch first: PGlite serves one process at a time.
 
 exit codes: 0 migrated or already up to date, 1 the database refused or is unreachable`,
   async run(_args, io) {
+    const [{ connectDatabase }, { migrateToLatest }, { databaseOptions }] = await Promise.all([
+      import('../../db/connect.js'),
+      import('../../db/migrate.js'),
+      import('../cli-database.js'),
+    ]);
     const database = connectDatabase(databaseOptions(io.env));
     try {
       const applied = await migrateToLatest(database);

@@ -1,7 +1,5 @@
 import { readEnv } from '../../config/env.js';
 import { loadPolicyFile } from '../../config/load-policy-file.js';
-import { createLatch } from '../../latch.js';
-import { createLogger } from '../../log.js';
 import { type CliCommand, EXIT_FAILED, EXIT_OK, errorText } from '../cli-command.js';
 
 export const startCommand: CliCommand = {
@@ -15,6 +13,10 @@ exit codes: 0 stopped cleanly, 1 a bad setting (one line naming it) or a failed 
   async run(_args, io) {
     const env = readEnv(io.env);
     const policy = await loadPolicyFile(env.policyFile);
+    const [{ createLogger }, { createLatch }] = await Promise.all([
+      import('../../log.js'),
+      import('../../latch.js'),
+    ]);
     const log = createLogger(env.logLevel);
     const latch = await createLatch(env, policy, log);
     const stopped = new Promise<number>((resolve) => {

@@ -1,12 +1,7 @@
 import { hostname } from 'node:os';
-import { awsSettingsFrom } from '../../aws/aws-settings.js';
-import { discoverCatalog } from '../../aws/catalog-discovery.js';
 import { loadPolicyFile } from '../../config/load-policy-file.js';
 import { syncCatalog } from '../../core/use-cases/sync-catalog.js';
-import { connectDatabase } from '../../db/connect.js';
-import { KyselyStore } from '../../db/kysely-store.js';
-import { type CliCommand, EXIT_FAILED, EXIT_OK } from '../cli-command.js';
-import { DATABASE_HELP, databaseOptions, pendingMigrations } from '../cli-database.js';
+import { type CliCommand, DATABASE_HELP, EXIT_FAILED, EXIT_OK } from '../cli-command.js';
 import { POLICY_OPTION, policyFileFrom } from '../policy-file-option.js';
 import { syncReport } from '../sync-report.js';
 
@@ -32,6 +27,19 @@ the database or policy file is unusable, 3 another sync was running`,
   options: { ...POLICY_OPTION },
   async run({ values }, io) {
     const loaded = await loadPolicyFile(policyFileFrom(values, io.env));
+    const [
+      { awsSettingsFrom },
+      { discoverCatalog },
+      { connectDatabase },
+      { KyselyStore },
+      { databaseOptions, pendingMigrations },
+    ] = await Promise.all([
+      import('../../aws/aws-settings.js'),
+      import('../../aws/catalog-discovery.js'),
+      import('../../db/connect.js'),
+      import('../../db/kysely-store.js'),
+      import('../cli-database.js'),
+    ]);
     const database = connectDatabase(databaseOptions(io.env));
     try {
       const pending = await pendingMigrations(database);
