@@ -1,19 +1,11 @@
-import type {
-  AllMiddlewareArgs,
-  BlockAction,
-  SlackActionMiddlewareArgs,
-  StaticSelectAction,
-} from '@slack/bolt';
 import type { LatchDeps } from '../../core/ports.js';
 import { decideApproval } from '../../core/use-cases/decide-approval.js';
 import { provisionGrants } from '../../core/use-cases/provision-grants.js';
-import { handleButton } from './button-action.js';
-
-type Args = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
+import { handleButton, type SelectArgs } from './button-action.js';
 
 /** "Approve for less…" on a card: the option names the request and the duration; both are checked in the use case. */
 export function handleApproveForSelect(deps: LatchDeps) {
-  return (args: Args) => {
+  return (args: SelectArgs) => {
     const [requestId = '', durationText = ''] = (args.action.selected_option?.value ?? '').split('|');
     return handleButton(deps, args, async () => {
       const result = await decideApproval(deps, {

@@ -4,6 +4,7 @@ import type {
   BlockButtonAction,
   BlockElementAction,
   SlackActionMiddlewareArgs,
+  StaticSelectAction,
 } from '@slack/bolt';
 import type { LatchDeps } from '../../core/ports.js';
 import { publishHome } from '../publish-home.js';
@@ -11,6 +12,8 @@ import { answerFor, replyEphemeral } from './reply.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 type ElementArgs = SlackActionMiddlewareArgs<BlockAction<BlockElementAction>> & AllMiddlewareArgs;
+/** A choice in a static select (a card's "Approve for…", App Home's tier selector). */
+export type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
 
 /**
  * The shape of every button: ack, run the use case, answer the clicker (ephemeral in a message,

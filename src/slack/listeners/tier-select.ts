@@ -1,19 +1,11 @@
-import type {
-  AllMiddlewareArgs,
-  BlockAction,
-  SlackActionMiddlewareArgs,
-  StaticSelectAction,
-} from '@slack/bolt';
 import type { LatchDeps } from '../../core/ports.js';
 import { setResourceTier } from '../../core/use-cases/set-resource-tier.js';
 import { TIER_ACTION } from '../action-ids.js';
-import { handleButton } from './button-action.js';
-
-type Args = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
+import { handleButton, type SelectArgs } from './button-action.js';
 
 /** The tier selector on an admin's App Home; the use case re-checks that the clicker is an admin. */
 export function handleTierSelect(deps: LatchDeps) {
-  return (args: Args) => {
+  return (args: SelectArgs) => {
     // The row's block_id names the resource (`latch_tier:<id>`); option values stay short (Slack: 75).
     const resourceId = args.action.block_id.slice(TIER_ACTION.length + 1);
     return handleButton(deps, args, async () => {
