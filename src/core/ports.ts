@@ -116,6 +116,8 @@ export interface Store {
   upsertDriftFinding(finding: DriftFinding): Promise<void>;
   deleteDriftFinding(resourceId: string, principalId: string): Promise<void>;
 
+  /** Changes whenever a tier is set or a catalog sync recorded. */
+  catalogVersion(): Promise<string>;
   listTierOverrides(): Promise<TierOverride[]>;
   setTierOverride(override: TierOverride): Promise<void>;
   /** A resource as last recorded (policy or promoted catalog entry), even after it left both. */

@@ -198,6 +198,10 @@ export class KyselyStore implements Store {
     await catalog.deleteDriftFinding(this.db, resourceId, principalId);
   }
 
+  async catalogVersion(): Promise<string> {
+    return catalog.catalogVersion(this.db);
+  }
+
   async listTierOverrides(): Promise<TierOverride[]> {
     return catalog.listTierOverrides(this.db);
   }

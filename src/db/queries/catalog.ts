@@ -144,6 +144,28 @@ function runFromRow(row: Selectable<SyncRunTable>): SyncRun {
   };
 }
 
+/** Changes whenever a tier is set or a sync recorded: whether the resources need reading again. */
+export async function catalogVersion(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('tier_override')
+        .select((o) => o.fn.max('set_at').as('at'))
+        .as('tiers_at'),
+      eb
+        .selectFrom('tier_override')
+        .select((o) => o.fn.countAll<string>().as('n'))
+        .as('tiers'),
+      eb
+        .selectFrom('sync_run')
+        .select((r) => r.fn.max('id').as('id'))
+        .as('sync'),
+    ])
+    .executeTakeFirstOrThrow();
+  const at = row.tiers_at ? new Date(row.tiers_at).toISOString() : '';
+  return `${at}|${row.tiers ?? 0}|${row.sync ?? 0}`;
+}
+
 export async function listTierOverrides(db: Kysely<Database>): Promise<TierOverride[]> {
   const rows = await db.selectFrom('tier_override').selectAll().orderBy('resource_id').execute();
   return rows.map((row) => ({
