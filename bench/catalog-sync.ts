@@ -62,7 +62,7 @@ export async function benchCatalogSync(sizes: SyncSizes): Promise<SyncResult> {
       args: ['sync'],
       env: world.latchEnv({ port: 0, databaseUrl: schema.url }),
     });
-    if (run.code !== 0) progress(`sync: latch sync exited ${run.code}:\n${run.stderr.slice(-2000)}`);
+    if (run.code !== 0) progress(`sync: latch sync exited ${run.code}`);
     const stats = awsCallStats(world.aws.calls, LIMIT_PER_SECOND);
     progress(`sync: AWS calls ${describeCalls(stats)}`);
     const recorded = await schema.database.db
@@ -71,6 +71,7 @@ export async function benchCatalogSync(sizes: SyncSizes): Promise<SyncResult> {
       .orderBy('id', 'desc')
       .executeTakeFirst();
     const failures = JSON.parse(recorded?.failures ?? '[]') as unknown[];
+    for (const failure of failures.slice(0, 3)) progress(`sync: could not read ${JSON.stringify(failure)}`);
     return {
       accounts: recorded?.accounts ?? 0,
       calls: stats.total,

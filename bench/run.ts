@@ -9,9 +9,10 @@ import { progress } from './support/progress.js';
 import { FULL, QUICK, type Sizes } from './support/sizes.js';
 
 /*
- * `npm run bench [-- --quick] [--only ack,sync] [--profile <dir>]`: runs each benchmark in turn and prints
- * one JSON document on stdout, with the keys fixed by issue 7 so runs can be compared; progress goes to
- * stderr. `--profile` writes a V8 CPU profile of every server process into <dir>.
+ * `npm run bench [-- --quick] [--only ack,sync] [--profile <dir>] [--queries <dir>]`: runs each benchmark
+ * in turn and prints one JSON document on stdout, with the keys fixed by issue 7 so runs can be compared;
+ * progress goes to stderr. `--profile` writes a V8 CPU profile of every server process into <dir>;
+ * `--queries` counts the SQL statements each sends and prints the most frequent (both slow Latch down).
  */
 
 const BENCHMARKS = ['ack', 'revocation', 'provisioning', 'sync', 'footprint'] as const;
@@ -30,9 +31,11 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     profile: { type: 'string' },
+    queries: { type: 'string' },
   },
 });
 if (values.profile) process.env.BENCH_CPU_PROFILE_DIR = values.profile;
+if (values.queries) process.env.BENCH_QUERY_COUNT_DIR = values.queries;
 const selected = values.only ? values.only.split(',').map((name) => name.trim()) : [...BENCHMARKS];
 const unknown = selected.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
 if (unknown.length) {

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from './build-latch.js';
+import { progress } from './progress.js';
 import { sleep } from './stats.js';
 
 export interface ProcessLogs {
@@ -44,13 +47,11 @@ export async function startServerProcess(options: {
   timeoutMs?: number;
 }): Promise<ServerProcess> {
   const started = performance.now();
-  // `npm run bench -- --profile <dir>` writes a V8 CPU profile of every server process there.
-  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
-  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const nodeArgs = [...profile, ...(options.nodeArgs ?? [])];
+  const diagnostics = diagnosticOptions();
+  const nodeArgs = [...diagnostics.nodeArgs, ...(options.nodeArgs ?? [])];
   const child = spawn(process.execPath, [...nodeArgs, options.script, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...diagnostics.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs = collectLogs(child);
@@ -78,13 +79,46 @@ export async function startServerProcess(options: {
     memory: () => memoryOf(pid),
     async stop({ now = false } = {}) {
       if (hasExited) return exited;
-      child.kill(now && !profileDir ? 'SIGKILL' : 'SIGTERM');
+      child.kill(now && !diagnostics.needCleanExit ? 'SIGKILL' : 'SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       const code = await exited;
       clearTimeout(timer);
+      await reportQueries(pid);
       return code;
     },
   };
+}
+
+/**
+ * `--profile <dir>` writes a V8 CPU profile of every server process there; `--queries <dir>` counts
+ * the SQL each one sends. Both are written on a clean exit only.
+ */
+function diagnosticOptions(): { nodeArgs: string[]; env: Record<string, string>; needCleanExit: boolean } {
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const queryDir = process.env.BENCH_QUERY_COUNT_DIR;
+  const counter = fileURLToPath(new URL('./query-counter.ts', import.meta.url));
+  return {
+    nodeArgs: [
+      ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+      ...(queryDir ? ['--import', 'tsx', '--import', counter] : []),
+    ],
+    env: queryDir ? { BENCH_QUERY_COUNT_DIR: queryDir } : {},
+    needCleanExit: Boolean(profileDir || queryDir),
+  };
+}
+
+async function reportQueries(pid: number): Promise<void> {
+  const dir = process.env.BENCH_QUERY_COUNT_DIR;
+  if (!dir) return;
+  const counts = JSON.parse(
+    await readFile(join(dir, `queries-${pid}.json`), 'utf8').catch(() => '[]'),
+  ) as Array<{
+    count: number;
+    sql: string;
+  }>;
+  const total = counts.reduce((sum, c) => sum + c.count, 0);
+  progress(`process ${pid} sent ${total} SQL statements; the most frequent:`);
+  for (const { count, sql } of counts.slice(0, 12)) progress(`  ${count}× ${sql.slice(0, 200)}`);
 }
 
 async function isHealthy(url: string): Promise<boolean> {
