@@ -63,6 +63,8 @@ export interface Store {
 
   insertApproval(approval: Approval): Promise<void>;
   listApprovals(requestId: string): Promise<Approval[]>;
+  /** The approvals of several requests in one read, in decision order. */
+  listApprovalsFor(requestIds: readonly string[]): Promise<Approval[]>;
 
   insertGrant(grant: Grant): Promise<void>;
   getGrant(id: string, options?: { forUpdate?: boolean }): Promise<Grant | undefined>;

@@ -83,6 +83,17 @@ export class KyselyStore implements Store {
       .execute();
   }
 
+  async listApprovalsFor(requestIds: readonly string[]): Promise<Approval[]> {
+    if (!requestIds.length) return [];
+    const rows = await this.db
+      .selectFrom('approval')
+      .selectAll()
+      .where('request_id', 'in', requestIds)
+      .orderBy('decided_at')
+      .execute();
+    return rows.map(approvalFromRow);
+  }
+
   async listApprovals(requestId: string): Promise<Approval[]> {
     const rows = await this.db
       .selectFrom('approval')

@@ -63,6 +63,28 @@ describe(`KyselyStore on ${DIALECT}`, () => {
     expect(await db.store.getRequest(r.id)).toEqual(r);
   });
 
+  it('reads the approvals of several requests at once, and only theirs', async () => {
+    const [a, b, c] = [request(), request(), request()];
+    for (const r of [a, b, c]) await db.store.insertRequest(r);
+    const approve = (requestId: string, approverId: string, seconds: number) =>
+      db.store.insertApproval({
+        requestId,
+        step: 0,
+        approverId,
+        decision: 'approve',
+        decidedAt: at(seconds),
+      });
+    await approve(a.id, 'U0BOB', 20);
+    await approve(b.id, 'U0CAROL', 10);
+    await approve(c.id, 'U0DAVE', 5);
+    const got = await db.store.listApprovalsFor([a.id, b.id]);
+    expect(got.map((x) => [x.requestId, x.approverId])).toEqual([
+      [b.id, 'U0CAROL'],
+      [a.id, 'U0BOB'],
+    ]);
+    expect(await db.store.listApprovalsFor([])).toEqual([]);
+  });
+
   it('commits a state change and its audit row together, or neither', async () => {
     const r = request();
     await db.store.insertRequest(r);

@@ -41,11 +41,13 @@ export async function homeData(deps: LatchDeps, viewerId: string): Promise<HomeD
     store.listRequests({ statuses: ['pending'] }),
   ]);
   const toDecide: AccessRequest[] = [];
+  // One read for every pending request's approvals: Home is redrawn on every change someone sees.
+  const allApprovals = await store.listApprovalsFor(pending.map((r) => r.id));
   for (const request of pending) {
     const resource = findResource(policy, request.resourceId);
     const step = resource && tierOf(policy, resource)?.steps[request.currentStep];
     if (!resource || !step) continue;
-    const approvals = await store.listApprovals(request.id);
+    const approvals = allApprovals.filter((a) => a.requestId === request.id);
     const priorApprovers = approvals
       .filter((a) => a.step < request.currentStep)
       .map((a) => ({ slackUserId: a.approverId }));
