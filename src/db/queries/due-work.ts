@@ -1,4 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type SqlBool,
+  sql,
+  type UpdateObject,
+} from 'kysely';
 import type { AccessRequest, Grant } from '../../core/model.js';
 import { grantFromRow, requestFromRow } from '../rows.js';
 import type { Database } from '../schema.js';
@@ -7,6 +14,45 @@ import type { Database } from '../schema.js';
  * Claims of due work for the scheduler. Each takes rows no other replica holds
  * (FOR UPDATE SKIP LOCKED) and marks them in the same statement, so a row is worked once.
  */
+
+type GrantWhere = (eb: ExpressionBuilder<Database, 'access_grant'>) => Expression<SqlBool>;
+type RequestWhere = (eb: ExpressionBuilder<Database, 'access_request'>) => Expression<SqlBool>;
+
+/** Takes up to `limit` grants matching `where` that no other replica holds, applies `set`, returns them. */
+async function claimGrantRows(
+  db: Kysely<Database>,
+  claim: {
+    where: GrantWhere;
+    orderBy?: 'next_attempt_at' | 'expires_at' | 'activity_due_at';
+    limit: number;
+    set: UpdateObject<Database, 'access_grant'>;
+  },
+): Promise<Grant[]> {
+  let due = db.selectFrom('access_grant').select('id').where(claim.where).limit(claim.limit);
+  if (claim.orderBy) due = due.orderBy(claim.orderBy);
+  const rows = await db
+    .updateTable('access_grant')
+    .set(claim.set)
+    .where('id', 'in', due.forUpdate().skipLocked())
+    .returningAll()
+    .execute();
+  return rows.map(grantFromRow);
+}
+
+/** The same for requests. */
+async function claimRequestRows(
+  db: Kysely<Database>,
+  claim: { where: RequestWhere; limit: number; set: UpdateObject<Database, 'access_request'> },
+): Promise<AccessRequest[]> {
+  const due = db.selectFrom('access_request').select('id').where(claim.where).limit(claim.limit);
+  const rows = await db
+    .updateTable('access_request')
+    .set(claim.set)
+    .where('id', 'in', due.forUpdate().skipLocked())
+    .returningAll()
+    .execute();
+  return rows.map(requestFromRow);
+}
 
 export async function claimGrantsToProvision(
   db: Kysely<Database>,
@@ -28,7 +74,7 @@ export async function claimGrantsToRevoke(
   return claimGrants(db, 'revoking', now, leaseUntil, limit, onlyId);
 }
 
-async function claimGrants(
+function claimGrants(
   db: Kysely<Database>,
   status: 'provisioning' | 'revoking',
   now: Date,
@@ -36,92 +82,70 @@ async function claimGrants(
   limit: number,
   onlyId?: string,
 ): Promise<Grant[]> {
-  let due = db
-    .selectFrom('access_grant')
-    .select('id')
-    .where('status', '=', status)
-    .where('next_attempt_at', '<=', now)
-    .orderBy('next_attempt_at')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked();
-  if (onlyId) due = due.where('id', '=', onlyId);
-  const rows = await db
-    .updateTable('access_grant')
-    .set({ next_attempt_at: leaseUntil, attempts: sql`attempts + 1` })
-    .where('id', 'in', due)
-    .returningAll()
-    .execute();
-  return rows.map(grantFromRow);
+  return claimGrantRows(db, {
+    where: (eb) =>
+      eb.and([
+        eb('status', '=', status),
+        eb('next_attempt_at', '<=', now),
+        ...(onlyId ? [eb('id', '=', onlyId)] : []),
+      ]),
+    orderBy: 'next_attempt_at',
+    limit,
+    set: { next_attempt_at: leaseUntil, attempts: sql`attempts + 1` },
+  });
 }
 
-export async function claimExpiredGrants(db: Kysely<Database>, now: Date, limit: number): Promise<Grant[]> {
-  const due = db
-    .selectFrom('access_grant')
-    .select('id')
-    .where('status', '=', 'active')
-    .where('expires_at', '<=', now)
-    .orderBy('expires_at')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked();
-  const rows = await db
-    .updateTable('access_grant')
-    .set({
+export function claimExpiredGrants(db: Kysely<Database>, now: Date, limit: number): Promise<Grant[]> {
+  return claimGrantRows(db, {
+    where: (eb) => eb.and([eb('status', '=', 'active'), eb('expires_at', '<=', now)]),
+    orderBy: 'expires_at',
+    limit,
+    set: {
       status: 'revoking',
       next_attempt_at: now,
       attempts: 0,
       revoke_reason: sql`coalesce(revoke_reason, 'expired')`,
-    })
-    .where('id', 'in', due)
-    .returningAll()
-    .execute();
-  return rows.map(grantFromRow);
+    },
+  });
 }
 
-export async function claimGrantsToWarn(db: Kysely<Database>, now: Date, limit: number): Promise<Grant[]> {
-  const due = db
-    .selectFrom('access_grant')
-    .select('id')
-    .where('status', '=', 'active')
-    .where('warned_at', 'is', null)
-    .where('warn_at', '<=', now)
-    .where('expires_at', '>', now)
-    .limit(limit)
-    .forUpdate()
-    .skipLocked();
-  const rows = await db
-    .updateTable('access_grant')
-    .set({ warned_at: now })
-    .where('id', 'in', due)
-    .returningAll()
-    .execute();
-  return rows.map(grantFromRow);
+export function claimGrantsToWarn(db: Kysely<Database>, now: Date, limit: number): Promise<Grant[]> {
+  return claimGrantRows(db, {
+    where: (eb) =>
+      eb.and([
+        eb('status', '=', 'active'),
+        eb('warned_at', 'is', null),
+        eb('warn_at', '<=', now),
+        eb('expires_at', '>', now),
+      ]),
+    limit,
+    set: { warned_at: now },
+  });
 }
 
-export async function claimStaleRequests(
+export function claimGrantsToSummarize(
   db: Kysely<Database>,
   now: Date,
+  leaseUntil: Date,
   limit: number,
-): Promise<AccessRequest[]> {
-  const due = db
-    .selectFrom('access_request')
-    .select('id')
-    .where('status', '=', 'pending')
-    .where('expires_at', '<=', now)
-    .limit(limit)
-    .forUpdate()
-    .skipLocked();
-  const rows = await db
-    .updateTable('access_request')
-    .set({ status: 'expired', decided_at: now, decided_by: 'latch' })
-    .where('id', 'in', due)
-    .returningAll()
-    .execute();
-  return rows.map(requestFromRow);
+): Promise<Grant[]> {
+  return claimGrantRows(db, {
+    where: (eb) => eb.and([eb('activity_due_at', 'is not', null), eb('activity_due_at', '<=', now)]),
+    orderBy: 'activity_due_at',
+    limit,
+    set: { activity_due_at: leaseUntil },
+  });
 }
 
-export async function claimRequestsToRemind(
+export function claimStaleRequests(db: Kysely<Database>, now: Date, limit: number): Promise<AccessRequest[]> {
+  return claimRequestRows(db, {
+    where: (eb) => eb.and([eb('status', '=', 'pending'), eb('expires_at', '<=', now)]),
+    limit,
+    set: { status: 'expired', decided_at: now, decided_by: 'latch' },
+  });
+}
+
+export function claimRequestsToRemind(
   db: Kysely<Database>,
   now: Date,
   filedBy: Date,
@@ -130,7 +154,7 @@ export async function claimRequestsToRemind(
   return claimPending(db, 'reminded_at', now, filedBy, limit);
 }
 
-export async function claimRequestsToEscalate(
+export function claimRequestsToEscalate(
   db: Kysely<Database>,
   now: Date,
   filedBy: Date,
@@ -139,54 +163,24 @@ export async function claimRequestsToEscalate(
   return claimPending(db, 'escalated_at', now, filedBy, limit);
 }
 
-async function claimPending(
+function claimPending(
   db: Kysely<Database>,
   column: 'reminded_at' | 'escalated_at',
   now: Date,
   filedBy: Date,
   limit: number,
 ): Promise<AccessRequest[]> {
-  const due = db
-    .selectFrom('access_request')
-    .select('id')
-    .where('status', '=', 'pending')
-    .where(column, 'is', null)
-    .where('created_at', '<=', filedBy)
-    .where('expires_at', '>', now)
-    .limit(limit)
-    .forUpdate()
-    .skipLocked();
-  const rows = await db
-    .updateTable('access_request')
-    .set({ [column]: now })
-    .where('id', 'in', due)
-    .returningAll()
-    .execute();
-  return rows.map(requestFromRow);
-}
-
-export async function claimGrantsToSummarize(
-  db: Kysely<Database>,
-  now: Date,
-  leaseUntil: Date,
-  limit: number,
-): Promise<Grant[]> {
-  const due = db
-    .selectFrom('access_grant')
-    .select('id')
-    .where('activity_due_at', 'is not', null)
-    .where('activity_due_at', '<=', now)
-    .orderBy('activity_due_at')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked();
-  const rows = await db
-    .updateTable('access_grant')
-    .set({ activity_due_at: leaseUntil })
-    .where('id', 'in', due)
-    .returningAll()
-    .execute();
-  return rows.map(grantFromRow);
+  return claimRequestRows(db, {
+    where: (eb) =>
+      eb.and([
+        eb('status', '=', 'pending'),
+        eb(column, 'is', null),
+        eb('created_at', '<=', filedBy),
+        eb('expires_at', '>', now),
+      ]),
+    limit,
+    set: { [column]: now },
+  });
 }
 
 /** The earliest moment a grant needs the sweep (an expiry, a warning or a retry); may be past. */
