@@ -54,8 +54,9 @@ export async function benchRevocation(sizes: ScaleSizes): Promise<RevocationResu
       const user = world.users[i % people];
       const team = world.teams[Math.floor(i / people)];
       if (!user || !team) throw new Error('bench: not enough people or teams');
-      world.aws.addMembership(team.groupId, user.awsUserId);
+      const awsRef = world.aws.addMembership(team.groupId, user.awsUserId);
       seeded.push({
+        awsRef,
         id: `RREV${i}`,
         grantId: `GREV${i}`,
         requesterId: user.slackId,

@@ -9,6 +9,7 @@ import * as addTierOverrides from './20261122T000430Z-add-tier-overrides.js';
 import * as addDriftFindings from './20261122T000811Z-add-drift-findings.js';
 import * as addGrantActivity from './20261122T001102Z-add-grant-activity.js';
 import * as addSharedCallLimits from './20261122T001802Z-add-shared-call-limits.js';
+import * as addGrantAwsRef from './20261122T013842Z-add-grant-aws-ref.js';
 
 /** Every migration, in order. A static list survives compilation (no directory scan). */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T000811Z-add-drift-findings': addDriftFindings,
   '20261122T001102Z-add-grant-activity': addGrantActivity,
   '20261122T001802Z-add-shared-call-limits': addSharedCallLimits,
+  '20261122T013842Z-add-grant-aws-ref': addGrantAwsRef,
 };

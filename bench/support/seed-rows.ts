@@ -11,6 +11,8 @@ export interface SeedRequest {
 export interface SeedGrant extends SeedRequest {
   grantId: string;
   principalId: string;
+  /** The membership id AWS gave when the grant was provisioned, as Latch records it. */
+  awsRef?: string;
   provisionedAt: Date;
   expiresAt: Date;
 }
@@ -54,6 +56,7 @@ export async function insertActiveGrants(db: Kysely<Database>, grants: readonly 
           ),
           status: 'active',
           principal_id: g.principalId,
+          aws_ref: g.awsRef ?? null,
           provisioned_at: g.provisionedAt,
           expires_at: g.expiresAt,
           // Already warned, so the sweep's only work is the revocation.

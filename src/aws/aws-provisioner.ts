@@ -3,6 +3,7 @@ import { ProvisioningError } from '../core/errors.js';
 import type { Resource } from '../core/model.js';
 import type { AccessProvisioner, ActivityWindow, ProvisionResult } from '../core/ports.js';
 import { AccountClients, type CrossAccountSettings } from './account-clients.js';
+import { awsErrorName } from './aws-errors.js';
 import { type CallLimits, processCallLimits } from './call-limits.js';
 import { type AwsClients, createAwsClients, destroyAwsClients } from './clients.js';
 import { type ActivitySummary, CloudTrailActivity } from './cloudtrail-activity.js';
@@ -18,6 +19,7 @@ import {
   type PollSettings,
   unassignPermissionSet,
 } from './permission-sets.js';
+import { UserIdCache } from './user-id-cache.js';
 
 export interface AwsProvisionerSettings extends CrossAccountSettings {
   instanceArn?: string;
@@ -38,6 +40,7 @@ export class AwsProvisioner implements AccessProvisioner {
   private readonly identityCenter: IdentityCenterLocator;
   private readonly trail = new CloudTrailActivity();
   private readonly limits: CallLimits;
+  private readonly userIds = new UserIdCache();
 
   constructor(private readonly settings: AwsProvisionerSettings) {
     this.limits = settings.callLimits ?? processCallLimits();
@@ -65,25 +68,27 @@ export class AwsProvisioner implements AccessProvisioner {
     switch (resource.kind) {
       case 'sso_group': {
         const storeId = await this.identityCenter.identityStoreId();
-        const principalId = await findIdentityCenterUser(this.clients.identityStore, storeId, email);
-        const { changed } = await addGroupMember(
-          this.clients.identityStore,
-          storeId,
-          need(resource, 'groupId'),
-          principalId,
-        );
-        return { principalId, changed };
+        return this.asIdentityCenterUser(storeId, email, async (principalId) => {
+          const { changed, membershipId } = await addGroupMember(
+            this.clients.identityStore,
+            storeId,
+            need(resource, 'groupId'),
+            principalId,
+          );
+          return { principalId, changed, ...(membershipId ? { ref: membershipId } : {}) };
+        });
       }
       case 'sso_permission_set': {
         const { instanceArn, identityStoreId } = await this.identityCenter.instance();
-        const principalId = await findIdentityCenterUser(this.clients.identityStore, identityStoreId, email);
-        const { changed } = await assignPermissionSet(
-          this.clients.ssoAdmin,
-          { instanceArn, principalId, ...this.assignmentOf(resource) },
-          this.settings.poll ?? DEFAULT_POLL,
-          this.limits.assignmentSlots,
-        );
-        return { principalId, changed };
+        return this.asIdentityCenterUser(identityStoreId, email, async (principalId) => {
+          const { changed } = await assignPermissionSet(
+            this.clients.ssoAdmin,
+            { instanceArn, principalId, ...this.assignmentOf(resource) },
+            this.settings.poll ?? DEFAULT_POLL,
+            this.limits.assignmentSlots,
+          );
+          return { principalId, changed };
+        });
       }
       case 'iam_group': {
         const accountId = need(resource, 'accountId');
@@ -95,11 +100,36 @@ export class AwsProvisioner implements AccessProvisioner {
     }
   }
 
-  async revoke(resource: Resource, principalId: string): Promise<{ changed: boolean }> {
+  /**
+   * Runs `use` with the email's Identity Center user id, remembered from a recent grant when there
+   * was one. A remembered id that fails is forgotten, and one AWS no longer knows is looked up again.
+   */
+  private async asIdentityCenterUser(
+    identityStoreId: string,
+    email: string,
+    use: (userId: string) => Promise<ProvisionResult>,
+  ): Promise<ProvisionResult> {
+    const remembered = this.userIds.get(email);
+    if (remembered) {
+      try {
+        return await use(remembered);
+      } catch (error) {
+        this.userIds.forget(email);
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    const userId = await findIdentityCenterUser(this.clients.identityStore, identityStoreId, email);
+    const result = await use(userId);
+    this.userIds.set(email, userId);
+    return result;
+  }
+
+  async revoke(resource: Resource, principalId: string, ref?: string): Promise<{ changed: boolean }> {
     switch (resource.kind) {
       case 'sso_group': {
         const storeId = await this.identityCenter.identityStoreId();
-        return removeGroupMember(this.clients.identityStore, storeId, need(resource, 'groupId'), principalId);
+        const groupId = need(resource, 'groupId');
+        return removeGroupMember(this.clients.identityStore, storeId, groupId, principalId, ref);
       }
       case 'sso_permission_set': {
         const { instanceArn } = await this.identityCenter.instance();
@@ -181,4 +211,12 @@ function need(resource: Resource, field: 'groupId' | 'accountId' | 'permissionSe
   if (!value)
     throw new ProvisioningError(`resource ${resource.id} (${resource.kind}) has no ${field}`, false);
   return value;
+}
+
+/** AWS's ResourceNotFoundException, also when wrapped as a ProvisioningError. */
+function isNotFound(error: unknown): boolean {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  return (
+    awsErrorName(cause) === 'ResourceNotFoundException' || awsErrorName(error) === 'ResourceNotFoundException'
+  );
 }

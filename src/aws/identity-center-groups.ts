@@ -7,49 +7,64 @@ import {
 } from '@aws-sdk/client-identitystore';
 import { awsErrorName, toProvisioningError } from './aws-errors.js';
 
-/** Adds a user to an Identity Center group; already a member counts as done. */
+/** Adds a user to an Identity Center group; already a member counts as done. Gives the membership's id. */
 export async function addGroupMember(
   client: IdentitystoreClient,
   identityStoreId: string,
   groupId: string,
   userId: string,
-): Promise<{ changed: boolean }> {
+): Promise<{ changed: boolean; membershipId?: string }> {
   try {
-    await client.send(
+    const created = await client.send(
       new CreateGroupMembershipCommand({
         IdentityStoreId: identityStoreId,
         GroupId: groupId,
         MemberId: { UserId: userId },
       }),
     );
-    return { changed: true };
+    return { changed: true, ...(created.MembershipId ? { membershipId: created.MembershipId } : {}) };
   } catch (error) {
-    if (
-      awsErrorName(error) === 'ConflictException' &&
-      (await membershipId(client, identityStoreId, groupId, userId))
-    ) {
-      return { changed: false };
+    if (awsErrorName(error) === 'ConflictException') {
+      const existing = await membershipId(client, identityStoreId, groupId, userId);
+      if (existing) return { changed: false, membershipId: existing };
     }
     throw toProvisioningError('identitystore:CreateGroupMembership', error);
   }
 }
 
-/** Removes a user from an Identity Center group; not a member counts as done. */
+/**
+ * Removes a user from an Identity Center group; not a member counts as done. With the membership id
+ * `addGroupMember` gave, that is one call. An id that no longer exists proves nothing (the membership
+ * may have been made again by hand), so then the user's current membership is looked up and removed.
+ */
 export async function removeGroupMember(
   client: IdentitystoreClient,
   identityStoreId: string,
   groupId: string,
   userId: string,
+  knownMembershipId?: string,
 ): Promise<{ changed: boolean }> {
+  if (knownMembershipId && (await deleteMembership(client, identityStoreId, knownMembershipId))) {
+    return { changed: true };
+  }
   const id = await membershipId(client, identityStoreId, groupId, userId);
   if (!id) return { changed: false };
+  return { changed: await deleteMembership(client, identityStoreId, id) };
+}
+
+/** False when AWS has no membership of that id. */
+async function deleteMembership(
+  client: IdentitystoreClient,
+  identityStoreId: string,
+  id: string,
+): Promise<boolean> {
   try {
     await client.send(
       new DeleteGroupMembershipCommand({ IdentityStoreId: identityStoreId, MembershipId: id }),
     );
-    return { changed: true };
+    return true;
   } catch (error) {
-    if (awsErrorName(error) === 'ResourceNotFoundException') return { changed: false };
+    if (awsErrorName(error) === 'ResourceNotFoundException') return false;
     throw toProvisioningError('identitystore:DeleteGroupMembership', error);
   }
 }

@@ -88,6 +88,8 @@ export interface Grant {
   status: GrantStatus;
   /** The AWS principal the access was given to (an Identity Center user id), once known. */
   principalId?: string;
+  /** What AWS named the access this grant created (an Identity Center membership id), if anything. */
+  awsRef?: string;
   provisionedAt?: Date;
   expiresAt?: Date;
   warnAt?: Date;

@@ -152,6 +152,8 @@ export interface ProvisionResult {
   principalId: string;
   /** False when AWS already had the access (idempotent retry or pre-existing). */
   changed: boolean;
+  /** What AWS named the access (an Identity Center membership id): revoke removes it in one call. */
+  ref?: string;
 }
 
 /** A finished grant's window, for reading what was done with it. */
@@ -166,7 +168,8 @@ export interface ActivityWindow {
 export interface AccessProvisioner {
   supports(resource: Resource): boolean;
   grant(resource: Resource, email: string): Promise<ProvisionResult>;
-  revoke(resource: Resource, principalId: string): Promise<{ changed: boolean }>;
+  /** `ref` is what `grant` returned; a stale one is looked up again, never trusted blindly. */
+  revoke(resource: Resource, principalId: string, ref?: string): Promise<{ changed: boolean }>;
   /** Who holds the resource in AWS now, as principal ids of the form `grant` returns. */
   holders(resource: Resource): Promise<string[]>;
   /** What CloudTrail recorded of the principal in the resource's account during `window`. */

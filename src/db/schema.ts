@@ -62,6 +62,8 @@ export interface AccessGrantTable {
   duration_seconds: number;
   status: string;
   principal_id: string | null;
+  /** What AWS named the access this grant created (an Identity Center membership id), if anything. */
+  aws_ref: string | null;
   provisioned_at: Timestamp | null;
   expires_at: Timestamp | null;
   warn_at: Timestamp | null;

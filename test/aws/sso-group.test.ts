@@ -61,10 +61,11 @@ describe('AwsProvisioner for Identity Center groups (real SDK, local AWS)', () =
   });
 
   it('counts an existing membership as done when granting', async () => {
-    aws.addMembership(resource.groupId ?? '', alice);
+    const membershipId = aws.addMembership(resource.groupId ?? '', alice);
     expect(await provisioner.grant(resource, 'alice.work@example.com')).toEqual({
       principalId: alice,
       changed: false,
+      ref: membershipId,
     });
     expect(aws.isMember(resource.groupId ?? '', alice)).toBe(true);
   });
@@ -74,6 +75,45 @@ describe('AwsProvisioner for Identity Center groups (real SDK, local AWS)', () =
     aws.addMembership(resource.groupId ?? '', alice);
     expect(await provisioner.revoke(resource, alice)).toEqual({ changed: true });
     expect(aws.isMember(resource.groupId ?? '', alice)).toBe(false);
+  });
+
+  it('revokes with the membership id it granted in one call', async () => {
+    const { ref } = await provisioner.grant(resource, 'alice.work@example.com');
+    aws.reset();
+    expect(await provisioner.revoke(resource, alice, ref)).toEqual({ changed: true });
+    expect(aws.isMember(resource.groupId ?? '', alice)).toBe(false);
+    expect(aws.calls.map((c) => c.operation)).toEqual(['DeleteGroupMembership']);
+  });
+
+  it('still removes a membership made again by hand after the one it granted was removed', async () => {
+    const { ref } = await provisioner.grant(resource, 'alice.work@example.com');
+    aws.removeMembership(resource.groupId ?? '', alice);
+    aws.addMembership(resource.groupId ?? '', alice);
+    expect(await provisioner.revoke(resource, alice, ref)).toEqual({ changed: true });
+    expect(aws.isMember(resource.groupId ?? '', alice)).toBe(false);
+  });
+
+  it('looks a person up once for several grants in a row', async () => {
+    const carol = aws.addUser({ userName: 'carol', email: 'carol@example.com' });
+    const other = { ...resource, id: 'other', groupId: aws.addGroup({ displayName: 'other' }) };
+    aws.reset();
+    await provisioner.grant(resource, 'carol@example.com');
+    await provisioner.grant(other, 'carol@example.com');
+    expect(aws.calls.map((c) => c.operation)).toEqual([
+      'GetUserId',
+      'CreateGroupMembership',
+      'CreateGroupMembership',
+    ]);
+    expect(aws.isMember(other.groupId, carol)).toBe(true);
+  });
+
+  it('looks a person up again when the user it remembered was deleted and made anew', async () => {
+    const first = aws.addUser({ userName: 'dave', email: 'dave@example.com' });
+    await provisioner.grant(resource, 'dave@example.com');
+    aws.removeUser(first);
+    const second = aws.addUser({ userName: 'dave', email: 'dave@example.com' });
+    expect((await provisioner.grant(resource, 'dave@example.com')).principalId).toBe(second);
+    expect(aws.isMember(resource.groupId ?? '', second)).toBe(true);
   });
 
   it('marks throttling as worth retrying and access denied as not', async () => {

@@ -42,11 +42,24 @@ describe('grants and requests over time', () => {
     expect(grant?.status).toBe('revoked');
   });
 
+  it('ends an Identity Center group grant with one AWS call, the membership it created', async () => {
+    await fileRequest(world, alice.id, 'request readonly 1h reports');
+    await dmContaining(world, alice.id, 'is active until');
+    world.aws.reset();
+
+    world.clock.advanceSeconds(HOUR);
+    await world.latch.sweep();
+
+    expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(false);
+    expect(world.aws.calls.map((c) => c.operation)).toEqual(['DeleteGroupMembership']);
+    expect((await world.latch.deps.store.listGrants({ requesterId: alice.id }))[0]?.status).toBe('revoked');
+  });
+
   it('keeps retrying a revocation AWS refuses, alerting the admins after the third failure, until it succeeds', async () => {
     await fileRequest(world, alice.id, 'request readonly 1h reports');
     await dmContaining(world, alice.id, 'is active until');
     // Three sweeps fail, each using both of the SDK's attempts (AWS_MAX_ATTEMPTS=2).
-    world.aws.failNext('GetGroupMembershipId', { status: 500, type: 'InternalServerException', times: 6 });
+    world.aws.failNext('DeleteGroupMembership', { status: 500, type: 'InternalServerException', times: 6 });
 
     world.clock.advanceSeconds(HOUR);
     for (let sweep = 1; sweep <= 3; sweep += 1) {

@@ -49,8 +49,9 @@ describe('GET /metrics', () => {
       (grants) => grants.length === 2,
     );
 
-    // The hour passes; AWS fails the first revocation (both of the SDK's attempts), then lets it through.
-    world.aws.failNext('GetGroupMembershipId', { status: 500, type: 'InternalServerException', times: 2 });
+    // The hour passes; AWS fails both revocations' first try (both of the SDK's attempts of each, as
+    // they run side by side), then lets them through.
+    world.aws.failNext('DeleteGroupMembership', { status: 500, type: 'InternalServerException', times: 4 });
     world.clock.advanceSeconds(61 * MINUTE);
     await world.latch.sweep();
     world.clock.advanceSeconds(MINUTE);
@@ -75,14 +76,14 @@ describe('GET /metrics', () => {
     expect(sample(text, 'latch_time_to_decision_seconds_bucket', { ...decided, le: '900' })).toBe(1);
     expect(sample(text, 'latch_time_to_decision_seconds_count', { tier: 'low' })).toBeUndefined();
 
-    // AWS work by resource kind: two grants provisioned, two revoked after one failed attempt.
+    // AWS work by resource kind: two grants provisioned, two revoked after one failed attempt each.
     expect(sample(text, 'latch_provisioning_duration_seconds_count', { kind: 'sso_group' })).toBe(2);
     expect(sample(text, 'latch_revocation_duration_seconds_count', { kind: 'sso_group' })).toBe(2);
-    expect(sample(text, 'latch_revocation_failures_total', { kind: 'sso_group' })).toBe(1);
+    expect(sample(text, 'latch_revocation_failures_total', { kind: 'sso_group' })).toBe(2);
     expect(sample(text, 'latch_provisioning_failures_total')).toBeUndefined();
-    const membership = { action: 'identitystore:GetGroupMembershipId' };
+    const membership = { action: 'identitystore:DeleteGroupMembership' };
     expect(sample(text, 'latch_aws_errors_total', { ...membership, error: 'InternalServerException' })).toBe(
-      1,
+      2,
     );
     expect(sample(text, 'latch_aws_calls_total', membership)).toBeGreaterThanOrEqual(2);
 

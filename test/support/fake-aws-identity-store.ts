@@ -87,6 +87,12 @@ export class IdentityDirectory {
     return userId;
   }
 
+  /** Out-of-band deletion, as DeleteUser does: the user's memberships go with it. */
+  removeUser(userId: string): boolean {
+    for (const [id, m] of this.memberships) if (m.userId === userId) this.memberships.delete(id);
+    return this.users.delete(userId);
+  }
+
   addGroup(g: { displayName: string; groupId?: string }): string {
     const groupId = checkFixtureId('group', g.groupId ?? newResourceId());
     if (this.groups.has(groupId)) throw new Error(`fake AWS: group id ${groupId} already exists`);

@@ -63,6 +63,8 @@ export interface FakeAwsServer {
   readonly accountId: string;
   /** Returns the UserId (`<10 hex>-<uuid>`, as AWS makes them). Throws on a duplicate user name. */
   addUser(u: NewUser): string;
+  /** Out-of-band deletion of an Identity Center user and its memberships; false if unknown. */
+  removeUser(userId: string): boolean;
   addGroup(g: { displayName: string; groupId?: string }): string;
   addRole(r: RoleSpec): void;
   isMember(groupId: string, userId: string): boolean;
@@ -409,6 +411,7 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     ssoAdmin,
     cloudTrail,
     addUser: (u) => directory.addUser(u),
+    removeUser: (userId) => directory.removeUser(userId),
     addGroup: (g) => directory.addGroup(g),
     addRole: (r) => sts.addRole(r),
     isMember: (groupId, userId) => directory.findMembership(groupId, userId) !== undefined,

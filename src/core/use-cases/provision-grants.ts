@@ -6,9 +6,17 @@ import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
 import { postAudit } from './post-audit.js';
+import { type WorkThroughOptions, workThrough } from './work-through.js';
 
 /** How long a claimed grant stays ours before another replica may retry it (a crash's worst case). */
 export const CLAIM_LEASE_SECONDS = 120;
+
+/**
+ * How a sweep works through many grants due at once: enough in flight to keep AWS at its rate
+ * (the shared call limits pace them), batches small enough to finish well inside the claim lease,
+ * and a budget so revocations and provisioning each leave room for the rest of the sweep.
+ */
+export const SWEEP_BATCH: WorkThroughOptions = { batchSize: 100, concurrency: 10, budgetMs: 10_000 };
 
 /**
  * Provisions grants that are due: all of them, or just `onlyId` (right after an approval).
@@ -18,20 +26,17 @@ export async function provisionGrants(
   deps: LatchDeps,
   options: { onlyId?: string; limit?: number } = {},
 ): Promise<Grant[]> {
-  const now = deps.clock.now();
-  const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
-  const claimed = await deps.store.claimGrantsToProvision(
-    now,
-    leaseUntil,
-    options.limit ?? 50,
-    options.onlyId,
-  );
-  const done: Grant[] = [];
-  for (const grant of claimed) {
-    const result = await provisionOne(deps, grant);
-    if (result) done.push(result);
-  }
-  return done;
+  const batchSize = options.limit ?? SWEEP_BATCH.batchSize;
+  const claim = () => {
+    const now = deps.clock.now();
+    const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
+    return deps.store.claimGrantsToProvision(now, leaseUntil, batchSize, options.onlyId);
+  };
+  const done = await workThrough(claim, (grant) => provisionOne(deps, grant), {
+    ...SWEEP_BATCH,
+    batchSize,
+  });
+  return done.filter((grant) => grant !== undefined);
 }
 
 async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefined> {
@@ -42,11 +47,15 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
   if (!resource || !tier) return fail(deps, grant, `resource ${grant.resourceId} is no longer requestable`);
 
   let principalId: string;
+  let awsRef: string | undefined;
   const startedAt = clock.now();
   try {
     // An admin's pin decides whom AWS matches; approvals still went by the Slack identity.
     const pin = await store.getIdentityPin(grant.requesterId);
-    principalId = (await deps.provisioner.grant(resource, pin?.awsEmail ?? grant.requesterEmail)).principalId;
+    ({ principalId, ref: awsRef } = await deps.provisioner.grant(
+      resource,
+      pin?.awsEmail ?? grant.requesterEmail,
+    ));
   } catch (error) {
     const retriable = !(error instanceof ProvisioningError) || error.retriable;
     const reason = error instanceof Error ? error.message : String(error);
@@ -65,13 +74,14 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
   deps.telemetry?.accessChanged({ change: 'provision', kind: resource.kind, seconds });
   const expiresAt = new Date(provisionedAt.getTime() + grant.durationSeconds * 1000);
   const warnAt = new Date(expiresAt.getTime() - tier.warnBeforeSeconds * 1000);
-  const active: Grant = { ...grant, status: 'active', principalId, provisionedAt, expiresAt, warnAt };
+  const active: Grant = { ...grant, status: 'active', principalId, awsRef, provisionedAt, expiresAt, warnAt };
   const committed = await store.transaction(async (tx) => {
     const current = await tx.getGrant(grant.id, { forUpdate: true });
     if (!current || !canMoveGrant(current.status, 'active')) return false;
     await tx.updateGrant(grant.id, {
       status: 'active',
       principalId,
+      awsRef,
       provisionedAt,
       expiresAt,
       warnAt,

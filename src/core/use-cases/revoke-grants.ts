@@ -5,8 +5,9 @@ import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { afterCommit } from './after-commit.js';
 import { postAudit } from './post-audit.js';
-import { CLAIM_LEASE_SECONDS } from './provision-grants.js';
+import { CLAIM_LEASE_SECONDS, SWEEP_BATCH } from './provision-grants.js';
 import { activityDueAt } from './summarize-activity.js';
+import { workThrough } from './work-through.js';
 
 /**
  * Moves expired grants to `revoking` and removes their access in AWS. A revocation is never
@@ -16,37 +17,41 @@ export async function revokeGrants(
   deps: LatchDeps,
   options: { onlyId?: string; limit?: number } = {},
 ): Promise<Grant[]> {
-  const { store, clock } = deps;
-  const now = clock.now();
-  const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
-  const limit = options.limit ?? 50;
-  if (!options.onlyId) {
-    const expired = await store.transaction(async (tx) => {
-      const grants = await tx.claimExpiredGrants(now, limit);
-      for (const grant of grants) {
-        await tx.appendAudit({
-          at: now,
-          actor: 'latch',
-          action: 'grant.revoking',
-          requestId: grant.requestId,
-          grantId: grant.id,
-          detail: { reason: 'expired' },
-        });
-      }
-      return grants;
-    });
-    for (const grant of expired) {
-      const ids = { requestId: grant.requestId, grantId: grant.id };
-      logWithIds(deps.log, ids).info({ reason: 'expired' }, 'grant revoking');
+  const batchSize = options.limit ?? SWEEP_BATCH.batchSize;
+  const claim = async () => {
+    if (!options.onlyId) await markExpired(deps, batchSize);
+    const now = deps.clock.now();
+    const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
+    return deps.store.claimGrantsToRevoke(now, leaseUntil, batchSize, options.onlyId);
+  };
+  const revoked = await workThrough(claim, (grant) => revokeOne(deps, grant), {
+    ...SWEEP_BATCH,
+    batchSize,
+  });
+  return revoked.filter((grant) => grant !== undefined);
+}
+
+/** Moves grants past `expires_at` to `revoking`, audited, so they are never dropped from the queue. */
+async function markExpired(deps: LatchDeps, limit: number): Promise<void> {
+  const now = deps.clock.now();
+  const expired = await deps.store.transaction(async (tx) => {
+    const grants = await tx.claimExpiredGrants(now, limit);
+    for (const grant of grants) {
+      await tx.appendAudit({
+        at: now,
+        actor: 'latch',
+        action: 'grant.revoking',
+        requestId: grant.requestId,
+        grantId: grant.id,
+        detail: { reason: 'expired' },
+      });
     }
+    return grants;
+  });
+  for (const grant of expired) {
+    const ids = { requestId: grant.requestId, grantId: grant.id };
+    logWithIds(deps.log, ids).info({ reason: 'expired' }, 'grant revoking');
   }
-  const claimed = await store.claimGrantsToRevoke(now, leaseUntil, limit, options.onlyId);
-  const revoked: Grant[] = [];
-  for (const grant of claimed) {
-    const result = await revokeOne(deps, grant);
-    if (result) revoked.push(result);
-  }
-  return revoked;
 }
 
 async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefined> {
@@ -61,7 +66,8 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefin
       throw new Error(`resource ${grant.resourceId} was never recorded; remove the access by hand`);
     // Another live grant of the same access keeps it in AWS (two grants must not revoke each other).
     const overlapping = await store.countOverlappingGrants(grant);
-    if (overlapping === 0 && grant.principalId) await deps.provisioner.revoke(resource, grant.principalId);
+    if (overlapping === 0 && grant.principalId)
+      await deps.provisioner.revoke(resource, grant.principalId, grant.awsRef);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const nextAttemptAt = new Date(
