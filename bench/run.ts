@@ -4,6 +4,7 @@ import { benchCatalogSync } from './catalog-sync.js';
 import { benchFootprint } from './footprint.js';
 import { benchProvisioning } from './provisioning-at-scale.js';
 import { benchRevocation } from './revocation-at-scale.js';
+import { benchRevocationLag } from './revocation-lag.js';
 import { describeMachine } from './support/machine.js';
 import { progress } from './support/progress.js';
 import { FULL, QUICK, type Sizes } from './support/sizes.js';
@@ -20,7 +21,10 @@ type Benchmark = (typeof BENCHMARKS)[number];
 
 const runners: Record<Benchmark, (sizes: Sizes) => Promise<unknown>> = {
   ack: (sizes) => benchAckLatency(sizes.ack),
-  revocation: (sizes) => benchRevocation(sizes.revocation),
+  revocation: async (sizes) => ({
+    ...(await benchRevocation(sizes.revocation)),
+    default_sweep: await benchRevocationLag(sizes.revocationLag),
+  }),
   provisioning: (sizes) => benchProvisioning(sizes.provisioning),
   sync: (sizes) => benchCatalogSync(sizes.sync),
   footprint: (sizes) => benchFootprint(sizes.footprint),
