@@ -41,6 +41,7 @@ export class AwsProvisioner implements AccessProvisioner {
   private readonly trail = new CloudTrailActivity();
   private readonly limits: CallLimits;
   private readonly userIds = new UserIdCache();
+  private readonly lookups = new Map<string, Promise<string>>();
 
   constructor(private readonly settings: AwsProvisionerSettings) {
     this.limits = settings.callLimits ?? processCallLimits();
@@ -118,10 +119,22 @@ export class AwsProvisioner implements AccessProvisioner {
         if (!isNotFound(error)) throw error;
       }
     }
-    const userId = await findIdentityCenterUser(this.clients.identityStore, identityStoreId, email);
-    const result = await use(userId);
-    this.userIds.set(email, userId);
-    return result;
+    return use(await this.lookUpUser(identityStoreId, email));
+  }
+
+  /** One GetUserId per email at a time: a person's grants approved together share its answer. */
+  private lookUpUser(identityStoreId: string, email: string): Promise<string> {
+    let pending = this.lookups.get(email);
+    if (!pending) {
+      pending = findIdentityCenterUser(this.clients.identityStore, identityStoreId, email)
+        .then((userId) => {
+          this.userIds.set(email, userId);
+          return userId;
+        })
+        .finally(() => this.lookups.delete(email));
+      this.lookups.set(email, pending);
+    }
+    return pending;
   }
 
   async revoke(resource: Resource, principalId: string, ref?: string): Promise<{ changed: boolean }> {

@@ -107,6 +107,19 @@ describe('AwsProvisioner for Identity Center groups (real SDK, local AWS)', () =
     expect(aws.isMember(other.groupId, carol)).toBe(true);
   });
 
+  it('looks a person up once for grants made at the same moment', async () => {
+    aws.addUser({ userName: 'erin', email: 'erin@example.com' });
+    const groups = ['e1', 'e2', 'e3'].map((name) => ({
+      ...resource,
+      id: name,
+      groupId: aws.addGroup({ displayName: name }),
+    }));
+    aws.reset();
+    await Promise.all(groups.map((group) => provisioner.grant(group, 'erin@example.com')));
+    expect(aws.calls.filter((c) => c.operation === 'GetUserId')).toHaveLength(1);
+    expect(aws.calls.filter((c) => c.operation === 'CreateGroupMembership')).toHaveLength(3);
+  });
+
   it('looks a person up again when the user it remembered was deleted and made anew', async () => {
     const first = aws.addUser({ userName: 'dave', email: 'dave@example.com' });
     await provisioner.grant(resource, 'dave@example.com');
