@@ -6,9 +6,11 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import pLimit from 'p-limit';
 import { resourceKey } from '../core/catalog-keys.js';
+import { ProvisioningError } from '../core/errors.js';
 import type { CatalogDiscovery, DiscoveredResource, SyncFailure } from '../core/model.js';
 import { AccountClients, type CrossAccountSettings } from './account-clients.js';
-import type { CallLimits } from './call-limits.js';
+import { toProvisioningError } from './aws-errors.js';
+import { type CallLimits, sleep } from './call-limits.js';
 import { createAwsClients, destroyAwsClients } from './clients.js';
 import { listIamGroups } from './iam-groups.js';
 import { IdentityCenterLocator } from './identity-center.js';
@@ -65,28 +67,19 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
       resources.push(...(await identityCenterGroups(clients, instance.identityStoreId, fail)));
     }
 
-    const limit = pLimit(ACCOUNTS_AT_ONCE);
-    const perAccount = await Promise.all(
-      accounts.map((account) =>
-        limit(async () => {
-          try {
-            const groups = await listIamGroups(await accountClients.iam(account.id));
-            return groups.map((g) =>
-              discovered({
-                kind: 'iam_group',
-                name: g.groupName,
-                accountId: account.id,
-                accountName: account.name,
-                groupName: g.groupName,
-              }),
-            );
-          } catch (error) {
-            fail('iam:ListGroups', error, account.id);
-            return [];
-          }
+    const readAccount = async (account: { id: string; name: string }) => {
+      const groups = await listIamGroups(await accountClients.iam(account.id));
+      return groups.map((g) =>
+        discovered({
+          kind: 'iam_group',
+          name: g.groupName,
+          accountId: account.id,
+          accountName: account.name,
+          groupName: g.groupName,
         }),
-      ),
-    );
+      );
+    };
+    const perAccount = await readAccounts(accounts, readAccount, fail);
     resources.push(...perAccount.flat());
     const calls = Object.values(callsByAction).reduce((sum, n) => sum + n, 0);
     const durationMs = Date.now() - started;
@@ -98,6 +91,54 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
 }
 
 type Fail = (step: string, error: unknown, accountId?: string) => void;
+
+/** Before the accounts AWS throttled past the SDK's retries are read again, more slowly. */
+const RETRY_AFTER_MS = 2_000;
+
+/**
+ * Reads every account, `ACCOUNTS_AT_ONCE` at a time. An account that failed in a way a later try may
+ * fix (AssumeRole or ListGroups throttled past the SDK's retries) is read once more, two at a time,
+ * after the rest; only what fails then too is reported.
+ */
+async function readAccounts<T>(
+  accounts: ReadonlyArray<{ id: string; name: string }>,
+  read: (account: { id: string; name: string }) => Promise<T[]>,
+  fail: Fail,
+): Promise<T[][]> {
+  const attempt = (limit: ReturnType<typeof pLimit>, account: { id: string; name: string }) =>
+    limit(() =>
+      read(account).then(
+        (found) => ({ found }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+  const wide = pLimit(ACCOUNTS_AT_ONCE);
+  const first = await Promise.all(accounts.map((account) => attempt(wide, account)));
+  const again = accounts.filter((_, i) => {
+    const outcome = first[i];
+    return outcome && 'error' in outcome && isRetriable(outcome.error);
+  });
+  const retried = new Map<string, { found: T[] } | { error: unknown }>();
+  if (again.length) {
+    await sleep(RETRY_AFTER_MS);
+    const narrow = pLimit(2);
+    const outcomes = await Promise.all(again.map((account) => attempt(narrow, account)));
+    again.forEach((account, i) => {
+      const outcome = outcomes[i];
+      if (outcome) retried.set(account.id, outcome);
+    });
+  }
+  return accounts.map((account, i) => {
+    const outcome = retried.get(account.id) ?? first[i];
+    if (!outcome || 'found' in outcome) return outcome?.found ?? [];
+    fail('iam:ListGroups', outcome.error, account.id);
+    return [];
+  });
+}
+
+function isRetriable(error: unknown): boolean {
+  return error instanceof ProvisioningError ? error.retriable : toProvisioningError('', error).retriable;
+}
 
 /** Keyed as core keys policy resources, so sync can tell which ones the policy names. */
 function discovered(found: Omit<DiscoveredResource, 'key'>): DiscoveredResource {

@@ -230,6 +230,16 @@ describe('catalog discovery across an organization (real SDK, local AWS)', () =>
     }
   });
 
+  it('reads again, after the rest, an account whose AssumeRole AWS throttled past the SDK’s retries', {
+    timeout: 30_000,
+  }, async () => {
+    aws.failNext('AssumeRole', { status: 400, type: 'Throttling', service: 'sts' });
+    const result = await discoverCatalog(settings);
+    expect(result.failures.map((f) => f.accountId).sort()).toEqual([WRONG_EXTERNAL_ID, NO_ROLE].sort());
+    expect(keysOf(result)).toEqual(org.expectedKeys(unreachable));
+    expect(aws.calls.filter((c) => c.operation === 'AssumeRole' && c.status === 400)).toHaveLength(1);
+  });
+
   it('without Organizations access, says so and reads Latch’s own account', async () => {
     aws.failNext('ListAccounts', { status: 403, type: 'AccessDeniedException', service: 'organizations' });
     const result = await discoverCatalog(settings);
