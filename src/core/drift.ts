@@ -8,7 +8,8 @@ export interface AccessComparison {
 }
 
 /**
- * Compares who holds a resource in AWS (read at `readAt`) with its live grants (read after). A grant
+ * Compares who holds a resource in AWS (read at `readAt`) with its live grants (read after), and the
+ * grants revoked since `readAt`: their access was in AWS when it was read, so it is not drift. A grant
  * row exists before its AWS call, so a grant still being set up without a known principal could be
  * any holder: unexplained access waits for the next run then. A grant counts as vanished only if it
  * was active before AWS was read, so a grant activated mid-read is not mistaken for one.

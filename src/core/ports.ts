@@ -70,8 +70,11 @@ export interface Store {
   getGrant(id: string, options?: { forUpdate?: boolean }): Promise<Grant | undefined>;
   updateGrant(id: string, patch: GrantPatch): Promise<void>;
   listGrants(filter: { requesterId?: string; statuses?: Grant['status'][] }): Promise<Grant[]>;
-  /** Every grant of a resource that holds, or is about to hold or lose, access in AWS (no limit). */
-  liveGrantsFor(resourceId: string): Promise<Grant[]>;
+  /**
+   * Every grant of a resource that holds, or is about to hold or lose, access in AWS (no limit), and
+   * those revoked since `endedSince`: their access may still have been in AWS when AWS was read.
+   */
+  liveGrantsFor(resourceId: string, endedSince?: Date): Promise<Grant[]>;
   /** Grants other than `exceptId` that hold (or are about to hold) the same access in AWS. */
   countOverlappingGrants(grant: Pick<Grant, 'id' | 'requesterId' | 'resourceId'>): Promise<number>;
 

@@ -126,12 +126,17 @@ export class KyselyStore implements Store {
     return (await query.execute()).map(grantFromRow);
   }
 
-  async liveGrantsFor(resourceId: string): Promise<Grant[]> {
+  async liveGrantsFor(resourceId: string, endedSince?: Date): Promise<Grant[]> {
     const rows = await this.db
       .selectFrom('access_grant')
       .selectAll()
       .where('resource_id', '=', resourceId)
-      .where('status', 'in', ['provisioning', 'active', 'revoking'])
+      .where((eb) =>
+        eb.or([
+          eb('status', 'in', ['provisioning', 'active', 'revoking']),
+          ...(endedSince ? [eb.and([eb('status', '=', 'revoked'), eb('revoked_at', '>=', endedSince)])] : []),
+        ]),
+      )
       .execute();
     return rows.map(grantFromRow);
   }

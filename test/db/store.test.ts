@@ -177,4 +177,15 @@ describe(`KyselyStore on ${DIALECT}`, () => {
     await db.store.updateGrant(b.id, { status: 'revoked' });
     expect(await db.store.countOverlappingGrants(a)).toBe(0);
   });
+
+  it('reads a resource’s live grants, and those revoked since a moment when asked, for reconciliation', async () => {
+    const resourceId = 'reconciled';
+    const live = await seedGrant(db, { status: 'active', resourceId, principalId: 'u-live' });
+    const lately = await seedGrant(db, { status: 'revoked', resourceId, revokedAt: at(100) });
+    await seedGrant(db, { status: 'revoked', resourceId, revokedAt: at(10) });
+    await seedGrant(db, { status: 'failed', resourceId });
+    const ids = (grants: Grant[]) => grants.map((g) => g.id).sort();
+    expect(ids(await db.store.liveGrantsFor(resourceId))).toEqual([live.id]);
+    expect(ids(await db.store.liveGrantsFor(resourceId, at(50)))).toEqual([live.id, lately.id].sort());
+  });
 });

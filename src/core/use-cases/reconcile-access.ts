@@ -74,7 +74,8 @@ async function reconcileResource(
   const { store, clock } = deps;
   const readAt = clock.now();
   const holders = await deps.provisioner.holders(resource);
-  const { unexplained, vanished } = compareAccess(holders, await store.liveGrantsFor(resource.id), readAt);
+  const grants = await store.liveGrantsFor(resource.id, readAt);
+  const { unexplained, vanished } = compareAccess(holders, grants, readAt);
   const at = clock.now();
 
   for (const principalId of unexplained) {
