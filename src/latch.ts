@@ -9,6 +9,7 @@ import type { Env } from './config/env.js';
 import type { LoadedPolicy } from './config/policy.js';
 import { shortId } from './core/ids.js';
 import type { Clock, LatchDeps } from './core/ports.js';
+import { recordRefusal } from './core/use-cases/audit-refusal.js';
 import { reconcileAccess } from './core/use-cases/reconcile-access.js';
 import { refreshResources } from './core/use-cases/refresh-resources.js';
 import { syncCatalog } from './core/use-cases/sync-catalog.js';
@@ -24,6 +25,7 @@ import { boltLogger } from './slack/bolt-logger.js';
 import { countSlackCalls } from './slack/count-slack-calls.js';
 import { healthRoutes } from './slack/health-routes.js';
 import { InFlight } from './slack/in-flight.js';
+import { cachedWorkspace, ownWorkspaceOnly } from './slack/own-workspace.js';
 import { publishHome } from './slack/publish-home.js';
 import { registerListeners } from './slack/register-listeners.js';
 import { SlackDirectory } from './slack/slack-directory.js';
@@ -130,8 +132,22 @@ export async function createLatch(
     telemetry: metrics,
   };
   const inFlight = new InFlight();
+  const ownWorkspace = cachedWorkspace(() => app.client.auth.test());
   app.use(inFlight.middleware);
   app.use(slackRequestLog);
+  app.use(
+    ownWorkspaceOnly({
+      whoAmI: ownWorkspace,
+      refuse: ({ userId, attempted, ...workspace }) =>
+        recordRefusal(deps, {
+          actor: userId ?? 'unknown',
+          attempted,
+          reason: 'foreign_workspace',
+          detail: workspace,
+        }),
+      onError: (err) => log.error({ err }, 'could not check the workspace of a Slack request'),
+    }),
+  );
   registerListeners(app, deps);
 
   let scheduler: Scheduler | undefined;
@@ -150,6 +166,10 @@ export async function createLatch(
       await refreshResources(deps);
       await app.start(env.port);
       started = true;
+      // Learned now so the first request does not wait for it; a failure is retried per request.
+      ownWorkspace().catch((error: unknown) =>
+        log.warn({ err: error }, 'cannot learn the bot’s own workspace from auth.test yet'),
+      );
       scheduler = startScheduler(
         env.sweepCron,
         () => sweep(deps, metrics.observeJob),
