@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { App, type LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, type LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { AwsProvisioner } from './aws/aws-provisioner.js';
 import { awsSettingsFrom } from './aws/aws-settings.js';
@@ -9,7 +9,6 @@ import type { Env } from './config/env.js';
 import type { LoadedPolicy } from './config/policy.js';
 import { shortId } from './core/ids.js';
 import type { Clock, LatchDeps } from './core/ports.js';
-import { recordRefusal } from './core/use-cases/audit-refusal.js';
 import { reconcileAccess } from './core/use-cases/reconcile-access.js';
 import { refreshResources } from './core/use-cases/refresh-resources.js';
 import { syncCatalog } from './core/use-cases/sync-catalog.js';
@@ -25,9 +24,11 @@ import { boltLogger } from './slack/bolt-logger.js';
 import { countSlackCalls } from './slack/count-slack-calls.js';
 import { healthRoutes } from './slack/health-routes.js';
 import { InFlight } from './slack/in-flight.js';
-import { cachedWorkspace, ownWorkspaceOnly } from './slack/own-workspace.js';
+import { cachedWorkspace } from './slack/own-workspace.js';
 import { publishHome } from './slack/publish-home.js';
 import { registerListeners } from './slack/register-listeners.js';
+import { useRequestGuards } from './slack/request-guards.js';
+import { signedTimestampOf } from './slack/signed-recently.js';
 import { SlackDirectory } from './slack/slack-directory.js';
 import { SlackNotifier } from './slack/slack-notifier.js';
 import { slackRequestLog } from './slack/slack-request-log.js';
@@ -86,19 +87,30 @@ export async function createLatch(
     slackApiUrl: env.slackApiUrl,
     fetch: countSlackCalls(env.slackApiUrl, metrics.countSlackCall, overrides.slackClientOptions?.fetch),
   };
+  const customRoutes = healthRoutes({ pingDatabase: () => store.ping(), isReady: () => ready, metrics });
+  const logger = boltLogger(log);
   const app = new App({
     token: env.slackBotToken,
     ...(env.slackAppToken
-      ? { appToken: env.slackAppToken, socketMode: true }
-      : { signingSecret: env.slackSigningSecret ?? '' }),
+      ? {
+          appToken: env.slackAppToken,
+          socketMode: true,
+          customRoutes,
+          // Bolt gives installerOptions.clientOptions to its SocketModeClient (apps.connections.open). A copy, as
+          // that client writes its own retryConfig into the object, which Bolt also copies into listeners' clients.
+          installerOptions: { port: env.port, clientOptions: { ...clientOptions } },
+        }
+      : {
+          // Bolt's own receiver, built here only to hand the signed timestamp to the request guards.
+          receiver: new HTTPReceiver({
+            signingSecret: env.slackSigningSecret ?? '',
+            customRoutes,
+            logger,
+            customPropertiesExtractor: signedTimestampOf,
+          }),
+        }),
     clientOptions,
-    customRoutes: healthRoutes({ pingDatabase: () => store.ping(), isReady: () => ready, metrics }),
-    // Bolt gives installerOptions.clientOptions to its SocketModeClient (apps.connections.open). A copy, as
-    // that client writes its own retryConfig into the object, which Bolt also copies into listeners' clients.
-    ...(env.slackAppToken
-      ? { installerOptions: { port: env.port, clientOptions: { ...clientOptions } } }
-      : {}),
-    logger: boltLogger(log),
+    logger,
     logLevel: 'info' as LogLevel,
   });
   // Identity Center's rate and assignment slots, shared by every replica through the database.
@@ -135,19 +147,7 @@ export async function createLatch(
   const ownWorkspace = cachedWorkspace(() => app.client.auth.test());
   app.use(inFlight.middleware);
   app.use(slackRequestLog);
-  app.use(
-    ownWorkspaceOnly({
-      whoAmI: ownWorkspace,
-      refuse: ({ userId, attempted, ...workspace }) =>
-        recordRefusal(deps, {
-          actor: userId ?? 'unknown',
-          attempted,
-          reason: 'foreign_workspace',
-          detail: workspace,
-        }),
-      onError: (err) => log.error({ err }, 'could not check the workspace of a Slack request'),
-    }),
-  );
+  useRequestGuards(app, deps, ownWorkspace);
   registerListeners(app, deps);
 
   let scheduler: Scheduler | undefined;

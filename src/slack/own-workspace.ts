@@ -1,4 +1,5 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import { acknowledge, attemptedIn, printable, type RefusedRequest } from './refused-request.js';
 
 /** The workspace (or, for an org-wide install, the Enterprise Grid org) the bot token belongs to. */
 export interface Workspace {
@@ -8,11 +9,9 @@ export interface Workspace {
 }
 
 /** Who sent a request from another workspace, and what they tried; every field as the payload said. */
-export interface ForeignRequest {
-  userId?: string;
+export interface ForeignRequest extends RefusedRequest {
   teamId?: string;
   enterpriseId?: string;
-  attempted: string;
 }
 
 export interface OwnWorkspaceOptions {
@@ -74,35 +73,4 @@ export function cachedWorkspace(
     );
     return known;
   };
-}
-
-/** Slack waits for an ack of everything but events (Bolt acks those itself); a command gets the words. */
-async function acknowledge(args: AnyMiddlewareArgs, text: string): Promise<void> {
-  if (!('ack' in args) || typeof args.ack !== 'function') return;
-  const ack = args.ack as (response?: unknown) => Promise<void>;
-  await ack('command' in args ? { response_type: 'ephemeral', text } : undefined);
-}
-
-/** What the request tried, from the payload: the command, action, view or event. */
-function attemptedIn(body: unknown): string {
-  const b = body as {
-    command?: string;
-    type?: string;
-    actions?: Array<{ action_id?: string }>;
-    action_id?: string;
-    view?: { callback_id?: string };
-    event?: { type?: string };
-  };
-  if (b.command) return b.command;
-  if (b.type === 'block_actions') return `block_actions ${b.actions?.[0]?.action_id ?? ''}`;
-  if (b.type === 'block_suggestion') return `block_suggestion ${b.action_id ?? ''}`;
-  if (b.type === 'view_submission' || b.type === 'view_closed')
-    return `${b.type} ${b.view?.callback_id ?? ''}`;
-  if (b.event?.type) return `event ${b.event.type}`;
-  return b.type ?? 'unknown';
-}
-
-/** Payload text bound for the audit log: printable ASCII only, and short. */
-function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
 }
