@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LatchError } from './errors.js';
-import { checkTypedText } from './typed-text.js';
+import { auditExcerpt, checkTypedText } from './typed-text.js';
 
 function refusal(text: string, limit = 10): string | undefined {
   try {
@@ -36,5 +36,11 @@ describe('checkTypedText', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('makes an excerpt of untrusted text that PostgreSQL can store', () => {
+    expect(auditExcerpt('R\u0000\ud83d1')).toBe('R??1');
+    expect(auditExcerpt('x'.repeat(10_000))).toBe('x'.repeat(40));
+    expect(auditExcerpt('🐱'.repeat(50), 3)).toBe('🐱🐱🐱');
   });
 });

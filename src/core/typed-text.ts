@@ -15,3 +15,11 @@ export function checkTypedText(field: string, text: string, maxLength: number): 
   const length = [...text].length;
   if (length > maxLength) throw new LatchError('text_too_long', { field, length, limit: maxLength });
 }
+
+/**
+ * A short, storable excerpt of untrusted text for an audit row's detail (a forged id, a header):
+ * control characters and lone surrogates become `?`, and it is cut to `maxLength` code points.
+ */
+export function auditExcerpt(text: string, maxLength = 40): string {
+  return [...text.replace(/\p{Cc}|\p{Cs}/gu, '?')].slice(0, maxLength).join('');
+}

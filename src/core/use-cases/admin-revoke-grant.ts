@@ -5,6 +5,7 @@ import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { checkTypedText } from '../typed-text.js';
+import { auditRefusal } from './audit-refusal.js';
 import { requireAdmin } from './require-admin.js';
 import { revokeGrants } from './revoke-grants.js';
 
@@ -23,11 +24,14 @@ export async function adminRevokeGrant(
   const now = deps.clock.now();
   // Stored as `admin <slack id>: <note>`; the requester notice turns it back into words.
   const revokeReason = `admin ${admin.slackUserId}: ${note}`;
-  const grant = await deps.store.transaction(async (tx) => {
+  const result = await deps.store.transaction(async (tx) => {
     const current = await tx.getGrant(grantId, { forUpdate: true });
     if (!current) throw new LatchError('unknown_grant', { grantId });
-    if (!canMoveGrant(current.status, 'revoking'))
-      throw new LatchError('grant_not_active', { grantId, status: current.status });
+    if (!canMoveGrant(current.status, 'revoking')) {
+      const actor = admin.slackUserId;
+      await auditRefusal(tx, now, { actor, attempted: 'admin revoke', reason: 'grant_not_active', grantId });
+      return new LatchError('grant_not_active', { grantId, status: current.status });
+    }
     await tx.updateGrant(grantId, { status: 'revoking', nextAttemptAt: now, revokeReason });
     await tx.appendAudit({
       at: now,
@@ -39,6 +43,8 @@ export async function adminRevokeGrant(
     });
     return { ...current, status: 'revoking' as const, revokeReason };
   });
+  if (result instanceof LatchError) throw result;
+  const grant = result;
   logWithIds(deps.log, { requestId: grant.requestId, grantId }).info(
     { reason: 'admin', by: admin.slackUserId },
     'grant revoking',

@@ -8,7 +8,7 @@ import { logWithIds } from '../log-with-ids.js';
 import type { AccessRequest, Decision, Grant, Resource } from '../model.js';
 import type { LatchDeps, Store } from '../ports.js';
 import { isFinalRequestStatus } from '../request-lifecycle.js';
-import { checkTypedText } from '../typed-text.js';
+import { auditExcerpt, checkTypedText } from '../typed-text.js';
 import { afterCommit } from './after-commit.js';
 import { startGrant } from './new-grant.js';
 import { postAudit } from './post-audit.js';
@@ -58,7 +58,7 @@ export async function decideApproval(
         detail: {
           reason: 'unknown_request',
           decision: input.decision,
-          requestId: input.requestId.slice(0, 40),
+          requestId: auditExcerpt(input.requestId),
         },
       });
       return new LatchError('unknown_request', { requestId: input.requestId });
