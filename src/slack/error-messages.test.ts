@@ -51,6 +51,13 @@ describe('errorMessage', () => {
     expect(text).not.toContain('<@U0MALLORY>');
   });
 
+  it('echoes typed line breaks and control characters as spaces, so the first line says what was wrong', () => {
+    const text = errorMessage(new LatchError('bad_duration', { duration: '1\r\nh\u0007' }));
+    expect(text.split('\n')[0]).toBe(
+      '`1 h ` is not a duration: write a number and a unit, like 90s, 30m, 2h or 1d.',
+    );
+  });
+
   it('cuts a long echo short', () => {
     const text = errorMessage(new LatchError('unknown_resource', { resourceId: 'x'.repeat(10_000) }));
     expect(text.length).toBeLessThan(400);

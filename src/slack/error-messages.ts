@@ -59,12 +59,17 @@ const MESSAGES: Record<LatchErrorCode, (detail: Detail) => string> = {
 /** Longest echo of something a person typed (a resource id, a duration) in an answer. */
 const MAX_ECHO = 200;
 
+/** An echo stays on one line: forms show only a message's first line, and code spans end at a break. */
+function oneLine(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
+}
+
 /** The words for a refusal. What the person typed is echoed escaped and cut short, never as live mrkdwn. */
 export function errorMessage(error: LatchError): string {
   const detail = Object.fromEntries(
     Object.entries(error.detail).map(([key, value]) => [
       key,
-      typeof value === 'string' ? userText(value, MAX_ECHO) : value,
+      typeof value === 'string' ? userText(oneLine(value), MAX_ECHO) : value,
     ]),
   );
   return MESSAGES[error.code](detail);
