@@ -112,6 +112,9 @@ export async function createLatch(
     clientOptions,
     logger,
     logLevel: 'info' as LogLevel,
+    // Bolt's constructor checks the token with auth.test and leaves a refusal unhandled, which killed
+    // the process with a stack trace; start() runs the check instead, and fails with one line.
+    deferInitialization: true,
   });
   // Identity Center's rate and assignment slots, shared by every replica through the database.
   const callLimits = sharedCallLimits(database.db);
@@ -164,6 +167,10 @@ export async function createLatch(
       if (applied.length) log.info({ migrations: applied }, 'database migrated');
       await store.syncResources(policy.resources);
       await refreshResources(deps);
+      await app.init().catch((error: unknown) => {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        throw new Error(`SLACK_BOT_TOKEN: Slack's auth.test failed: ${code ?? (error as Error).message}`);
+      });
       await app.start(env.port);
       started = true;
       // Learned now so the first request does not wait for it; a failure is retried per request.
