@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { App, type LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, type LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { AwsProvisioner } from './aws/aws-provisioner.js';
 import { awsSettingsFrom } from './aws/aws-settings.js';
@@ -24,8 +24,11 @@ import { boltLogger } from './slack/bolt-logger.js';
 import { countSlackCalls } from './slack/count-slack-calls.js';
 import { healthRoutes } from './slack/health-routes.js';
 import { InFlight } from './slack/in-flight.js';
+import { cachedWorkspace } from './slack/own-workspace.js';
 import { publishHome } from './slack/publish-home.js';
 import { registerListeners } from './slack/register-listeners.js';
+import { useRequestGuards } from './slack/request-guards.js';
+import { signedTimestampOf } from './slack/signed-recently.js';
 import { SlackDirectory } from './slack/slack-directory.js';
 import { SlackNotifier } from './slack/slack-notifier.js';
 import { slackRequestLog } from './slack/slack-request-log.js';
@@ -84,20 +87,34 @@ export async function createLatch(
     slackApiUrl: env.slackApiUrl,
     fetch: countSlackCalls(env.slackApiUrl, metrics.countSlackCall, overrides.slackClientOptions?.fetch),
   };
+  const customRoutes = healthRoutes({ pingDatabase: () => store.ping(), isReady: () => ready, metrics });
+  const logger = boltLogger(log);
   const app = new App({
     token: env.slackBotToken,
     ...(env.slackAppToken
-      ? { appToken: env.slackAppToken, socketMode: true }
-      : { signingSecret: env.slackSigningSecret ?? '' }),
+      ? {
+          appToken: env.slackAppToken,
+          socketMode: true,
+          customRoutes,
+          // Bolt gives installerOptions.clientOptions to its SocketModeClient (apps.connections.open). A copy, as
+          // that client writes its own retryConfig into the object, which Bolt also copies into listeners' clients.
+          installerOptions: { port: env.port, clientOptions: { ...clientOptions } },
+        }
+      : {
+          // Bolt's own receiver, built here only to hand the signed timestamp to the request guards.
+          receiver: new HTTPReceiver({
+            signingSecret: env.slackSigningSecret ?? '',
+            customRoutes,
+            logger,
+            customPropertiesExtractor: signedTimestampOf,
+          }),
+        }),
     clientOptions,
-    customRoutes: healthRoutes({ pingDatabase: () => store.ping(), isReady: () => ready, metrics }),
-    // Bolt gives installerOptions.clientOptions to its SocketModeClient (apps.connections.open). A copy, as
-    // that client writes its own retryConfig into the object, which Bolt also copies into listeners' clients.
-    ...(env.slackAppToken
-      ? { installerOptions: { port: env.port, clientOptions: { ...clientOptions } } }
-      : {}),
-    logger: boltLogger(log),
+    logger,
     logLevel: 'info' as LogLevel,
+    // Bolt's constructor checks the token with auth.test and leaves a refusal unhandled, which killed
+    // the process with a stack trace; start() runs the check instead, and fails with one line.
+    deferInitialization: true,
   });
   // Identity Center's rate and assignment slots, shared by every replica through the database.
   const callLimits = sharedCallLimits(database.db);
@@ -130,8 +147,10 @@ export async function createLatch(
     telemetry: metrics,
   };
   const inFlight = new InFlight();
+  const ownWorkspace = cachedWorkspace(() => app.client.auth.test());
   app.use(inFlight.middleware);
   app.use(slackRequestLog);
+  useRequestGuards(app, deps, ownWorkspace);
   registerListeners(app, deps);
 
   let scheduler: Scheduler | undefined;
@@ -148,8 +167,16 @@ export async function createLatch(
       if (applied.length) log.info({ migrations: applied }, 'database migrated');
       await store.syncResources(policy.resources);
       await refreshResources(deps);
+      await app.init().catch((error: unknown) => {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        throw new Error(`SLACK_BOT_TOKEN: Slack's auth.test failed: ${code ?? (error as Error).message}`);
+      });
       await app.start(env.port);
       started = true;
+      // Learned now so the first request does not wait for it; a failure is retried per request.
+      ownWorkspace().catch((error: unknown) =>
+        log.warn({ err: error }, 'cannot learn the bot’s own workspace from auth.test yet'),
+      );
       scheduler = startScheduler(
         env.sweepCron,
         () => sweep(deps, metrics.observeJob),

@@ -25,7 +25,9 @@ export type LatchErrorCode =
   | 'invalid_email'
   | 'unknown_slack_user'
   | 'unknown_tier'
-  | 'not_in_catalog';
+  | 'not_in_catalog'
+  | 'text_too_long'
+  | 'text_not_storable';
 
 export class LatchError extends Error {
   override readonly name: string = 'LatchError';

@@ -12,3 +12,8 @@ export function shortId(kind: 'request' | 'grant', randomBytes: (size: number) =
 export function normalizeId(text: string): string {
   return text.trim().toUpperCase();
 }
+
+/** Whether typed text could name a request or grant at all; anything else is answered without a lookup. */
+export function isPlausibleId(text: string): boolean {
+  return /^[0-9A-Z]{1,32}$/.test(text);
+}

@@ -1,6 +1,7 @@
 import { DURATION_FORMAT_HINT, formatDuration } from '../core/duration.js';
 import type { LatchError, LatchErrorCode } from '../core/errors.js';
 import { USAGE } from './blocks/help.js';
+import { userText } from './blocks/mrkdwn.js';
 
 type Detail = LatchError['detail'];
 const limit = (detail: Detail) => formatDuration(Number(detail.limitSeconds ?? 0));
@@ -49,8 +50,27 @@ const MESSAGES: Record<LatchErrorCode, (detail: Detail) => string> = {
     `There is no resource \`${d.resourceId}\` in the policy or in what catalog sync found. App Home lists the catalog; \`/access admin sync\` reads AWS again.`,
   break_glass_not_allowed: (d) =>
     `\`${d.resourceId}\`'s tier (${d.tier}) does not allow break-glass. Request it with \`/access request\` instead.`,
+  text_too_long: (d) =>
+    `Your ${d.field} is ${d.length} characters long; Latch keeps at most ${d.limit}. Shorten it and try again; nothing was changed.`,
+  text_not_storable: (d) =>
+    `Your ${d.field} contains a character Latch cannot store (a NUL, or half of an emoji). Remove it and try again; nothing was changed.`,
 };
 
+/** Longest echo of something a person typed (a resource id, a duration) in an answer. */
+const MAX_ECHO = 200;
+
+/** An echo stays on one line: forms show only a message's first line, and code spans end at a break. */
+function oneLine(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
+}
+
+/** The words for a refusal. What the person typed is echoed escaped and cut short, never as live mrkdwn. */
 export function errorMessage(error: LatchError): string {
-  return MESSAGES[error.code](error.detail);
+  const detail = Object.fromEntries(
+    Object.entries(error.detail).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? userText(oneLine(value), MAX_ECHO) : value,
+    ]),
+  );
+  return MESSAGES[error.code](detail);
 }

@@ -1,5 +1,46 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAccessCommand } from './parse-access-command.js';
+
+const KINDS = [
+  'open_modal',
+  'help',
+  'request',
+  'list',
+  'resources',
+  'cancel',
+  'release',
+  'extend',
+  'admin_revoke',
+  'admin_sync',
+  'admin_pin',
+  'admin_unpin',
+  'admin_tier',
+  'breakglass',
+  'usage_error',
+];
+/** One word as Slack would pass it: no whitespace, anything else (markup, quotes, emoji, controls). */
+const word = fc
+  .string({ unit: 'binary', minLength: 1, maxLength: 12 })
+  .map((w) => w.replace(/\s/g, ''))
+  .filter(Boolean);
+/** Free text: anything, Slack markup and SQL included, with spacing and line breaks that must survive. */
+const freeText = fc
+  .array(
+    fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc.constantFrom(
+        '<!channel>',
+        '<@U0MALLORY>',
+        '<http://evil.example|x>',
+        "'; drop table audit_event; --",
+        '  ',
+        '\n',
+      ),
+    ),
+    { maxLength: 8 },
+  )
+  .map((parts) => parts.join(''));
 
 describe('parseAccessCommand', () => {
   it.each([
@@ -47,6 +88,46 @@ describe('parseAccessCommand', () => {
       durationText: '2h',
       justification: 'fixing  the <!channel> pager\nline two',
     });
+  });
+
+  it('reads any text without throwing, as one of its known commands', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+        expect(KINDS).toContain(parseAccessCommand(text).kind);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each([
+    ['request r d', (r: ReturnType<typeof parseAccessCommand>) => r.kind === 'request' && r.justification],
+    [
+      'breakglass r',
+      (r: ReturnType<typeof parseAccessCommand>) => r.kind === 'breakglass' && r.justification,
+    ],
+    ['extend G1 1h', (r: ReturnType<typeof parseAccessCommand>) => r.kind === 'extend' && r.justification],
+    ['admin revoke G1', (r: ReturnType<typeof parseAccessCommand>) => r.kind === 'admin_revoke' && r.reason],
+  ])('keeps the free text after `%s` exactly as typed, whatever it holds', (prefix, freeTextOf) => {
+    fc.assert(
+      fc.property(
+        freeText.filter((t) => t.trim() !== ''),
+        (text) => {
+          expect(freeTextOf(parseAccessCommand(`${prefix} ${text}`))).toBe(text.trim());
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never echoes an unknown command as live Slack markup', () => {
+    fc.assert(
+      fc.property(word, (first) => {
+        const got = parseAccessCommand(`${first}<!channel> rest`);
+        if (got.kind !== 'usage_error') return;
+        expect(got.message).not.toContain('<');
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { USAGE } from './blocks/help.js';
+import { userText } from './blocks/mrkdwn.js';
 
 export type AccessCommand =
   | { kind: 'open_modal' }
@@ -34,9 +35,7 @@ export function parseAccessCommand(text: string): AccessCommand {
       const [resourceId, durationText, ...reason] = args;
       if (!resourceId || !durationText) return usage('Say which resource and for how long.');
       if (reason.length === 0) return usage('Say why you need it: a justification is required.');
-      // Keep the justification exactly as typed (after the first three words).
-      const justification = text.trim().replace(/^\S+\s+\S+\s+\S+\s+/, '');
-      return { kind: 'request', resourceId, durationText, justification };
+      return { kind: 'request', resourceId, durationText, justification: asTypedAfter(text, 3) };
     }
     case 'list':
       return args.length ? usage('`list` takes no arguments.') : { kind: 'list' };
@@ -53,13 +52,14 @@ export function parseAccessCommand(text: string): AccessCommand {
     case 'extend': {
       const [grantId, durationText, ...reason] = args;
       if (!grantId || !durationText) return usage('Say which grant and for how much longer.');
-      return { kind: 'extend', grantId, durationText, justification: reason.join(' ') };
+      const justification = reason.length ? asTypedAfter(text, 3) : '';
+      return { kind: 'extend', grantId, durationText, justification };
     }
     case 'admin': {
       const [action, grantId, ...reason] = args;
       if (action?.toLowerCase() === 'revoke') {
         return grantId
-          ? { kind: 'admin_revoke', grantId, reason: reason.join(' ') }
+          ? { kind: 'admin_revoke', grantId, reason: reason.length ? asTypedAfter(text, 3) : '' }
           : usage('Say which grant to revoke.');
       }
       if (action?.toLowerCase() === 'sync') {
@@ -84,14 +84,19 @@ export function parseAccessCommand(text: string): AccessCommand {
       const [resourceId, ...reason] = args;
       if (!resourceId) return usage('Say which resource.');
       if (reason.length === 0) return usage('Say why: a justification is required.');
-      return { kind: 'breakglass', resourceId, justification: text.trim().replace(/^\S+\s+\S+\s+/, '') };
+      return { kind: 'breakglass', resourceId, justification: asTypedAfter(text, 2) };
     }
     default:
       return {
         kind: 'usage_error',
-        message: `\`${subcommand.slice(0, 40)}\` is not an /access command. Try \`/access help\`.`,
+        message: `\`${userText(subcommand, 40)}\` is not an /access command. Try \`/access help\`.`,
       };
   }
+}
+
+/** What follows the first `words` words, exactly as typed (line breaks and spacing kept), trimmed. */
+function asTypedAfter(text: string, words: number): string {
+  return text.trim().replace(new RegExp(`^(?:\\S+\\s+){${words}}`), '');
 }
 
 /** A Slack user id, a mention as Slack escapes it (`<@U123|alice>`), or a Slack email. */

@@ -153,7 +153,12 @@ describe('grants and requests over time', () => {
 
     const updated = world.slack.messagesIn(card.channel).find((m) => m.ts === card.ts);
     expect(visible(updated)).toContain('Cancelled by the requester');
-    expect(await auditActions(world, { requestId })).toEqual(['request.filed', 'request.cancelled']);
+    // Bob's attempt is in the audit log too.
+    expect(await auditActions(world, { requestId })).toEqual([
+      'request.filed',
+      'action.refused',
+      'request.cancelled',
+    ]);
   });
 
   it('finishes an approval still in flight when it is told to stop', async () => {

@@ -71,6 +71,8 @@ export async function startLatchWorld(
     slackRetries?: boolean;
     /** Leave the policy's audit channel out of the workspace (as if deleted). */
     withoutAuditChannel?: boolean;
+    /** Edits the fixture policy's YAML before Latch reads it (owners, approver groups …). */
+    policy?: (yaml: string) => string;
   } = {},
 ): Promise<LatchWorld> {
   const slack = await startFakeSlackServer();
@@ -107,7 +109,8 @@ export async function startLatchWorld(
     AWS_ENDPOINT_URL: aws.url,
     AWS_MAX_ATTEMPTS: '2',
   });
-  const policyText = (await readFile(new URL('./fixtures/policy.yml', import.meta.url), 'utf8'))
+  const fixture = await readFile(new URL('./fixtures/policy.yml', import.meta.url), 'utf8');
+  const policyText = (options.policy ? options.policy(fixture) : fixture)
     .replace('GROUP_ONCALL', groups.oncall)
     .replace('GROUP_READONLY', groups.readonly)
     .replace('PS_ADMIN', permissionSets.admin)

@@ -3,10 +3,12 @@ import { authorizeDecision } from '../authorize-decision.js';
 import { requestableResource } from '../catalog.js';
 import { checkDuration } from '../duration.js';
 import { LatchError } from '../errors.js';
+import { isPlausibleId } from '../ids.js';
 import { logWithIds } from '../log-with-ids.js';
 import type { AccessRequest, Decision, Grant, Resource } from '../model.js';
 import type { LatchDeps, Store } from '../ports.js';
 import { isFinalRequestStatus } from '../request-lifecycle.js';
+import { auditExcerpt, checkTypedText } from '../typed-text.js';
 import { afterCommit } from './after-commit.js';
 import { startGrant } from './new-grant.js';
 import { postAudit } from './post-audit.js';
@@ -39,18 +41,43 @@ export async function decideApproval(
     durationText?: string;
   },
 ): Promise<DecideApprovalResult> {
+  const reason = input.reason?.trim() || undefined;
+  if (reason) checkTypedText('reason', reason, MAX_REASON_LENGTH);
   const clicker = await deps.directory.person(input.clickerId);
   const result = await deps.store.transaction(async (tx): Promise<DecideApprovalResult | LatchError> => {
-    const request = await tx.getRequest(input.requestId, { forUpdate: true });
-    if (!request) throw new LatchError('unknown_request', { requestId: input.requestId });
+    const now = deps.clock.now();
+    const request = isPlausibleId(input.requestId)
+      ? await tx.getRequest(input.requestId, { forUpdate: true })
+      : undefined;
+    if (!request) {
+      // Buttons carry real ids: a decision about a request that does not exist was forged or mangled.
+      await tx.appendAudit({
+        at: now,
+        actor: clicker.slackUserId,
+        action: 'decision.refused',
+        detail: {
+          reason: 'unknown_request',
+          decision: input.decision,
+          requestId: auditExcerpt(input.requestId),
+        },
+      });
+      return new LatchError('unknown_request', { requestId: input.requestId });
+    }
     const { resource, tier } = requestableResource(deps.policy, request.resourceId);
-    if (isFinalRequestStatus(request.status)) return { outcome: 'not_pending', request, resource };
+    const audit = { at: now, actor: clicker.slackUserId, requestId: request.id };
+    if (isFinalRequestStatus(request.status)) {
+      // Harmless (a second click, a stale card), but an attempt all the same.
+      await tx.appendAudit({
+        ...audit,
+        action: 'decision.refused',
+        detail: { reason: 'not_pending', decision: input.decision, status: request.status },
+      });
+      return { outcome: 'not_pending', request, resource };
+    }
     const step = tier.steps[request.currentStep];
     if (!step)
       throw new Error(`request ${request.id} is at step ${request.currentStep} of ${tier.steps.length}`);
 
-    const now = deps.clock.now();
-    const audit = { at: now, actor: clicker.slackUserId, requestId: request.id };
     const approvals = await tx.listApprovals(request.id);
     const priorApprovers = approvals
       .filter((approval) => approval.step < request.currentStep)
@@ -74,7 +101,6 @@ export async function decideApproval(
         requestId: request.id,
       });
     }
-    const reason = input.reason?.trim().slice(0, MAX_REASON_LENGTH) || undefined;
     const shorter = input.durationText
       ? checkDuration(input.durationText, {
           minSeconds: tier.minDurationSeconds,

@@ -1,12 +1,14 @@
 import { requestableResource } from '../catalog.js';
 import { checkDuration } from '../duration.js';
 import { LatchError } from '../errors.js';
-import { normalizeId } from '../ids.js';
+import { isPlausibleId, normalizeId } from '../ids.js';
 import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { durationChoices } from '../tiers.js';
-import { type FileRequestResult, fileRequest } from './file-request.js';
+import { checkTypedText } from '../typed-text.js';
+import { recordRefusal } from './audit-refusal.js';
+import { type FileRequestResult, fileRequest, MAX_JUSTIFICATION_LENGTH } from './file-request.js';
 import { postAudit } from './post-audit.js';
 
 /** What an `Extend` form may offer for your grant: durations inside the tier's room left. */
@@ -14,12 +16,7 @@ export async function extensionChoices(
   deps: LatchDeps,
   input: { grantId: string; requesterId: string },
 ): Promise<{ grant: Grant; choices: number[] }> {
-  const grant = await deps.store.getGrant(normalizeId(input.grantId));
-  if (!grant) throw new LatchError('unknown_grant', { grantId: input.grantId });
-  if (grant.requesterId !== input.requesterId) throw new LatchError('not_your_grant', { grantId: grant.id });
-  if (grant.status !== 'active' || !grant.expiresAt || !grant.provisionedAt) {
-    throw new LatchError('grant_not_active', { grantId: grant.id, status: grant.status });
-  }
+  const grant = await extendableGrant(deps, normalizeId(input.grantId), input.requesterId);
   const { tier } = requestableResource(deps.policy, grant.resourceId);
   const room =
     tier.maxDurationSeconds - Math.round((grant.expiresAt.getTime() - grant.provisionedAt.getTime()) / 1000);
@@ -53,12 +50,7 @@ export async function extendGrant(
   input: { grantId: string; requesterId: string; durationText: string; justification?: string },
 ): Promise<ExtendGrantResult> {
   const grantId = normalizeId(input.grantId);
-  const current = await deps.store.getGrant(grantId);
-  if (!current) throw new LatchError('unknown_grant', { grantId });
-  if (current.requesterId !== input.requesterId) throw new LatchError('not_your_grant', { grantId });
-  if (current.status !== 'active' || !current.expiresAt || !current.provisionedAt) {
-    throw new LatchError('grant_not_active', { grantId, status: current.status });
-  }
+  const current = await extendableGrant(deps, grantId, input.requesterId);
   const { resource, tier } = requestableResource(deps.policy, current.resourceId);
   const usedSeconds = Math.round((current.expiresAt.getTime() - current.provisionedAt.getTime()) / 1000);
   const room = tier.maxDurationSeconds - usedSeconds;
@@ -81,16 +73,20 @@ export async function extendGrant(
     });
   }
 
+  if (input.justification) {
+    const prefix = extensionJustification(grantId, input.durationText, '');
+    checkTypedText('justification', input.justification, MAX_JUSTIFICATION_LENGTH - prefix.length);
+  }
+
   const request = await deps.store.getRequest(current.requestId);
   const now = deps.clock.now();
   const approvalValidUntil = (request?.decidedAt?.getTime() ?? 0) + tier.approvalValiditySeconds * 1000;
   if (tier.steps.length > 0 && approvalValidUntil <= now.getTime()) {
-    const justification = `Extend grant ${grantId} by ${input.durationText}${input.justification ? `: ${input.justification}` : ''}`;
     const filed = await fileRequest(deps, {
       requesterId: input.requesterId,
       resourceId: resource.id,
       durationText: input.durationText,
-      justification,
+      justification: extensionJustification(grantId, input.durationText, input.justification ?? ''),
     });
     return { outcome: 'needs_approval', filed };
   }
@@ -109,7 +105,11 @@ export async function extendGrant(
       action: 'grant.extended',
       requestId: grant.requestId,
       grantId,
-      detail: { bySeconds: check.seconds, expiresAt: expiresAt.toISOString() },
+      detail: {
+        bySeconds: check.seconds,
+        expiresAt: expiresAt.toISOString(),
+        ...(input.justification ? { justification: input.justification } : {}),
+      },
     });
     return { ...grant, expiresAt, warnAt, durationSeconds, warnedAt: undefined } as Grant;
   });
@@ -126,4 +126,27 @@ export async function extendGrant(
     grantId,
   });
   return { outcome: 'extended', grant: extended };
+}
+
+function extensionJustification(grantId: string, durationText: string, justification: string): string {
+  return `Extend grant ${grantId} by ${durationText}${justification ? `: ${justification}` : ''}`;
+}
+
+type ActiveGrant = Grant & { expiresAt: Date; provisionedAt: Date };
+
+function isActive(grant: Grant): grant is ActiveGrant {
+  return grant.status === 'active' && grant.expiresAt !== undefined && grant.provisionedAt !== undefined;
+}
+
+/** The caller's own active grant; anything else is refused, and a refusal about a real grant is audited. */
+async function extendableGrant(deps: LatchDeps, grantId: string, requesterId: string): Promise<ActiveGrant> {
+  const grant = isPlausibleId(grantId) ? await deps.store.getGrant(grantId) : undefined;
+  if (!grant) throw new LatchError('unknown_grant', { grantId });
+  if (grant.requesterId === requesterId && isActive(grant)) return grant;
+  const refusal =
+    grant.requesterId !== requesterId
+      ? new LatchError('not_your_grant', { grantId })
+      : new LatchError('grant_not_active', { grantId, status: grant.status });
+  await recordRefusal(deps, { actor: requesterId, attempted: 'extend', reason: refusal.code, grantId });
+  throw refusal;
 }

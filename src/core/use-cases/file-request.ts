@@ -5,6 +5,7 @@ import { LatchError } from '../errors.js';
 import { logWithIds } from '../log-with-ids.js';
 import type { AccessRequest, Grant, Resource } from '../model.js';
 import type { LatchDeps } from '../ports.js';
+import { checkTypedText } from '../typed-text.js';
 import { afterCommit } from './after-commit.js';
 import { startGrant } from './new-grant.js';
 import { postAudit } from './post-audit.js';
@@ -57,6 +58,9 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
   }
   const justification = input.justification.trim();
   if (!justification) throw new LatchError('missing_justification');
+  checkTypedText('justification', justification, MAX_JUSTIFICATION_LENGTH);
+  const ticket = input.ticket?.trim();
+  if (ticket) checkTypedText('ticket', ticket, MAX_TICKET_LENGTH);
 
   const requester = await deps.directory.person(input.requesterId);
   if (!requester.email) throw new LatchError('no_confirmed_email');
@@ -85,8 +89,8 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
     requesterEmail: requester.email,
     resourceId: resource.id,
     durationSeconds: duration.seconds,
-    justification: justification.slice(0, MAX_JUSTIFICATION_LENGTH),
-    ...(input.ticket?.trim() ? { ticket: input.ticket.trim().slice(0, MAX_TICKET_LENGTH) } : {}),
+    justification,
+    ...(ticket ? { ticket } : {}),
     status: firstStep ? 'pending' : 'approved',
     currentStep: 0,
     createdAt: now,

@@ -15,7 +15,7 @@ export async function pinIdentity(
   deps: LatchDeps,
   input: { adminId: string; userId: string; email: string },
 ): Promise<{ pin: IdentityPin; previous?: string }> {
-  await requireAdmin(deps, input.adminId);
+  await requireAdmin(deps, input.adminId, 'admin pin');
   const email = input.email.trim().toLowerCase();
   const domains = deps.policy.allowedEmailDomains;
   const domain = email.slice(email.lastIndexOf('@') + 1);
@@ -56,7 +56,7 @@ export async function unpinIdentity(
   deps: LatchDeps,
   input: { adminId: string; userId: string },
 ): Promise<{ slackUserId: string; removed: boolean }> {
-  await requireAdmin(deps, input.adminId);
+  await requireAdmin(deps, input.adminId, 'admin unpin');
   const slackUserId = await resolveUser(deps, input.userId);
   const removed = await deps.store.transaction(async (tx) => {
     const earlier = await tx.getIdentityPin(slackUserId);

@@ -23,7 +23,7 @@ export async function setResourceTier(
   deps: LatchDeps,
   input: { adminId: string; resourceId: string; tier: string },
 ): Promise<TierChange> {
-  await requireAdmin(deps, input.adminId);
+  await requireAdmin(deps, input.adminId, 'tier change');
   const tier = input.tier.trim().toLowerCase();
   if (tier !== UNCLASSIFIED_TIER && !deps.policy.tiers[tier]) {
     throw new LatchError('unknown_tier', {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
   CatalogEntry,
   DriftFinding,
@@ -145,25 +145,19 @@ function runFromRow(row: Selectable<SyncRunTable>): SyncRun {
 }
 
 /** Changes whenever a tier is set or a sync recorded: whether the resources need reading again. */
+/**
+ * Changes whenever any tier override or the latest sync does. The overrides are folded in whole:
+ * the newest `set_at` and a count miss a tier set back at the same instant, or set by a replica
+ * whose clock runs behind, and the live policy then kept the old tier.
+ */
 export async function catalogVersion(db: Kysely<Database>): Promise<string> {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom('tier_override')
-        .select((o) => o.fn.max('set_at').as('at'))
-        .as('tiers_at'),
-      eb
-        .selectFrom('tier_override')
-        .select((o) => o.fn.countAll<string>().as('n'))
-        .as('tiers'),
-      eb
-        .selectFrom('sync_run')
-        .select((r) => r.fn.max('id').as('id'))
-        .as('sync'),
-    ])
-    .executeTakeFirstOrThrow();
-  const at = row.tiers_at ? new Date(row.tiers_at).toISOString() : '';
-  return `${at}|${row.tiers ?? 0}|${row.sync ?? 0}`;
+  const { rows } = await sql<{ tiers: string; sync: string | null }>`
+    select
+      (select md5(coalesce(string_agg(resource_id || '=' || tier, ',' order by resource_id), ''))
+         from tier_override) as tiers,
+      (select max(id)::text from sync_run) as sync`.execute(db);
+  const row = rows[0];
+  return `${row?.tiers ?? ''}|${row?.sync ?? 0}`;
 }
 
 export async function listTierOverrides(db: Kysely<Database>): Promise<TierOverride[]> {

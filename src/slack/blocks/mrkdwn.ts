@@ -11,14 +11,22 @@ export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-/** Cuts text to `limit` characters, ending with an ellipsis when cut. */
+/** Cuts text to `limit` UTF-16 units, ending with an ellipsis when cut; never keeps half of an emoji. */
 export function truncate(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+  if (text.length <= limit) return text;
+  const end = isHighSurrogate(text.charCodeAt(limit - 2)) ? limit - 2 : limit - 1;
+  return `${text.slice(0, end)}…`;
 }
 
-/** User text for a mrkdwn field: escaped, then cut so the escaped form fits. */
+/** User text for a mrkdwn field: escaped, then cut so the escaped form fits, never inside an `&amp;`. */
 export function userText(text: string, limit: number): string {
-  return truncate(escapeMrkdwn(text), limit);
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= limit) return escaped;
+  return truncate(escaped, limit).replace(/&[a-z]{0,3}…$/, '…');
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** A time Slack shows in each reader's own time zone, with UTC as the fallback text. */

@@ -54,7 +54,12 @@ export function handleRequestModalSubmit(deps: LatchDeps) {
         });
         return;
       }
-      const block = FIELD_FOR[error.code] ?? RESOURCE_BLOCK;
+      const block =
+        error.detail.field === 'ticket'
+          ? TICKET_BLOCK
+          : error.detail.field === 'justification'
+            ? JUSTIFICATION_BLOCK
+            : (FIELD_FOR[error.code] ?? RESOURCE_BLOCK);
       await ack({ response_action: 'errors', errors: { [block]: errorMessage(error).split('\n')[0] ?? '' } });
     }
   };
