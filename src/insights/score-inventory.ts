@@ -113,7 +113,9 @@ export function scoreInventory(
   }));
   return {
     policies: policies.sort(byRisk((p) => `${p.accountId}/${p.id}`)),
-    principals: principals.sort(byRisk((p) => principalKey(p.principal))),
+    principals: principals.sort(
+      byRisk((p) => `${principalLabel(p.principal)}\u0000${principalKey(p.principal)}`),
+    ),
     accounts: accounts.sort(byRisk((a) => a.accountId)),
     standing,
   };
