@@ -40,7 +40,15 @@ export class PolicyDocumentError extends Error {
 /** Parses a document as IAM stores it (JSON text, possibly URL-encoded) or takes an object as is. */
 export function parsePolicyDocument(text: string): PolicyDocument {
   const trimmed = text.trim();
-  const json = trimmed.startsWith('%7B') || trimmed.startsWith('%7b') ? decodeURIComponent(trimmed) : trimmed;
+  // JSON starts with `{`; anything else is the URL-encoded form IAM's API returns.
+  let json = trimmed;
+  if (!trimmed.startsWith('{')) {
+    try {
+      json = decodeURIComponent(trimmed).trim();
+    } catch {
+      throw new PolicyDocumentError('policy document is neither JSON nor URL-encoded JSON');
+    }
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
