@@ -9,7 +9,8 @@ import {
   violation,
   xml,
 } from './fake-aws-common.js';
-import { accessHandlers, IamAccessState } from './fake-aws-iam-access.js';
+import { IamAccessState } from './fake-aws-iam-access.js';
+import { accessHandlers } from './fake-aws-iam-access-operations.js';
 
 const XMLNS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 export const IAM_VERSION = '2010-05-08';
