@@ -1,20 +1,10 @@
-import pLimit from 'p-limit';
-import type {
-  AccountInventory,
-  IdentityCenterInventory,
-  Inventory,
-  InventoryFailure,
-} from '../insights/inventory.js';
+import type { IdentityCenterInventory, Inventory, InventoryFailure } from '../insights/inventory.js';
 import { AccountClients, AssumeRoleError } from './account-clients.js';
-import type { DiscoverySettings } from './catalog-discovery.js';
+import { type DiscoverySettings, listAccounts, readAccounts } from './catalog-discovery.js';
 import { createAwsClients, destroyAwsClients } from './clients.js';
 import { readAccountIam } from './iam-inventory.js';
 import { IdentityCenterLocator } from './identity-center.js';
 import { readIdentityCenter } from './identity-center-inventory.js';
-import { listActiveAccounts } from './organization-accounts.js';
-
-/** Accounts read at once; each needs its own AssumeRole and a few hundred IAM reads. */
-const ACCOUNTS_AT_ONCE = 4;
 
 export interface InventorySettings extends DiscoverySettings {
   now?: () => Date;
@@ -22,8 +12,9 @@ export interface InventorySettings extends DiscoverySettings {
 
 /**
  * Reads the standing access of the management account and every member account reachable through
- * the cross-account role, and Identity Center's. An account (or Identity Center) that cannot be
- * read is reported in `failures` and the rest goes on.
+ * the cross-account role, and Identity Center's, accounts side by side as catalog sync reads them
+ * (a throttled account is read again after the rest). An account (or Identity Center) that cannot
+ * be read is reported in `failures` and the rest goes on.
  */
 export async function readInventory(settings: InventorySettings): Promise<Inventory> {
   const now = settings.now ?? (() => new Date());
@@ -38,18 +29,11 @@ export async function readInventory(settings: InventorySettings): Promise<Invent
     failures.push({ ...(accountId ? { accountId } : {}), step, error: describe(error) });
   try {
     const accounts = await listAccounts(clients, accountClients, fail);
-    const limit = pLimit(ACCOUNTS_AT_ONCE);
-    const read = await Promise.all(
-      accounts.map((account) =>
-        limit(async (): Promise<AccountInventory | undefined> => {
-          try {
-            return await readAccountIam(await accountClients.iam(account.id), account, now);
-          } catch (error) {
-            fail(error instanceof AssumeRoleError ? 'sts:AssumeRole' : 'iam', error, account.id);
-            return undefined;
-          }
-        }),
-      ),
+    const read = await readAccounts(
+      accounts,
+      async (account) => [await readAccountIam(await accountClients.iam(account.id), account, now)],
+      fail,
+      (error) => (error instanceof AssumeRoleError ? 'sts:AssumeRole' : 'iam'),
     );
     let identityCenter: IdentityCenterInventory | undefined;
     try {
@@ -60,32 +44,13 @@ export async function readInventory(settings: InventorySettings): Promise<Invent
     }
     return {
       readAt: now(),
-      accounts: read.filter((a): a is AccountInventory => a !== undefined),
+      accounts: read.flat(),
       ...(identityCenter ? { identityCenter } : {}),
       failures,
     };
   } finally {
     accountClients.destroy();
     destroyAwsClients(clients);
-  }
-}
-
-async function listAccounts(
-  clients: ReturnType<typeof createAwsClients>,
-  accountClients: AccountClients,
-  fail: (step: string, error: unknown) => void,
-): Promise<Array<{ id: string; name: string }>> {
-  try {
-    return await listActiveAccounts(clients.organizations);
-  } catch (error) {
-    fail('organizations:ListAccounts', error);
-    try {
-      const home = await accountClients.homeAccount();
-      return [{ id: home.account, name: home.account }];
-    } catch (homeError) {
-      fail('sts:GetCallerIdentity', homeError);
-      return [];
-    }
   }
 }
 

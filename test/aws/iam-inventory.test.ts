@@ -250,6 +250,23 @@ describe('the standing-access inventory', () => {
     ]);
   });
 
+  it('reads again, after the rest, an account whose AssumeRole AWS throttled past the SDK’s retries', {
+    timeout: 30_000,
+  }, async () => {
+    aws.failNext('AssumeRole', { status: 400, type: 'Throttling', service: 'sts' });
+    const again = await readInventory({
+      region: 'us-east-1',
+      identityStoreId: aws.identityStoreId,
+      role: ROLE_NAME,
+      externalId: EXTERNAL_ID,
+    });
+    expect(again.failures.map((f) => [f.accountId, f.step])).toEqual([[UNREACHABLE, 'sts:AssumeRole']]);
+    // Whichever account was throttled was read again: what is left is the missing role, not the throttle.
+    expect(again.failures[0]?.error).toContain('AccessDenied');
+    expect(again.accounts.map((a) => a.accountId).sort()).toEqual([aws.accountId, PROD, DEV].sort());
+    expect(aws.calls.filter((c) => c.operation === 'AssumeRole' && c.status === 400)).toHaveLength(1);
+  });
+
   it('recommends the changes, riskiest first', () => {
     const found = recommendations({ inventory, scores, resources: [], grantHistory: [], now: new Date() });
     expect(found.map((r) => r.title)).toEqual([
