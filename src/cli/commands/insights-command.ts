@@ -19,6 +19,7 @@ stores the reading with its scores and recommendations. An account that cannot b
 reported and the rest goes on. Nothing in AWS is changed.
 
 Reads and writes the database the bot uses: ${DATABASE_HELP}
+On the embedded database stop Latch first (PGlite serves one process at a time).
 
 options:
   --refresh          read AWS now, and store the result
