@@ -41,8 +41,8 @@ const document = (statements: IamStatement[]): IamPolicyDocument => ({
 
 /**
  * The least-privilege IAM policies for the AWS calls Latch makes, derived from the one list of
- * operations the adapters use (aws/aws-operations.ts). Catalog sync, identity lookups and activity
- * reads are always needed; the write actions of a resource kind only when the policy has such a
+ * operations the adapters use (aws/aws-operations.ts). Catalog sync, identity lookups, activity and
+ * standing-access reads are always needed; the write actions of a resource kind only when the policy has such a
  * resource. Identity Store ARNs as the Service Authorization Reference gives them: the store is
  * `…:identitystore::<account>:identitystore/<id>`; users, groups and memberships carry neither
  * region nor account.
