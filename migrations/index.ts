@@ -10,6 +10,7 @@ import * as addDriftFindings from './20261122T000811Z-add-drift-findings.js';
 import * as addGrantActivity from './20261122T001102Z-add-grant-activity.js';
 import * as addSharedCallLimits from './20261122T001802Z-add-shared-call-limits.js';
 import * as addGrantAwsRef from './20261122T013842Z-add-grant-aws-ref.js';
+import * as addInsights from './20261122T021930Z-add-insights.js';
 
 /** Every migration, in order. A static list survives compilation (no directory scan). */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T001102Z-add-grant-activity': addGrantActivity,
   '20261122T001802Z-add-shared-call-limits': addSharedCallLimits,
   '20261122T013842Z-add-grant-aws-ref': addGrantAwsRef,
+  '20261122T021930Z-add-insights': addInsights,
 };

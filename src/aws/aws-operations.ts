@@ -14,6 +14,7 @@ export type AwsPurpose =
   | 'iam_group'
   | 'catalog'
   | 'activity'
+  | 'insights'
   | 'cross_account';
 
 export interface AwsOperation {
@@ -61,6 +62,35 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   op('iam:ListGroups', 'catalog', ['home', 'member']),
 
   op('cloudtrail:LookupEvents', 'activity', ['home', 'member']),
+
+  // The standing-access inventory (issue 9): reads only. It also uses the catalog's and IAM groups'
+  // listings above, and the Identity Center reads declared again here, which it needs whatever kinds
+  // of resources the policy has.
+  ...[
+    'iam:ListUsers',
+    'iam:ListGroups',
+    'iam:ListGroupsForUser',
+    'iam:GetLoginProfile',
+    'iam:ListAccessKeys',
+    'iam:GetAccessKeyLastUsed',
+    'iam:ListAttachedUserPolicies',
+    'iam:ListUserPolicies',
+    'iam:GetUserPolicy',
+    'iam:ListAttachedGroupPolicies',
+    'iam:ListGroupPolicies',
+    'iam:GetGroupPolicy',
+    'iam:GetPolicy',
+    'iam:GetPolicyVersion',
+    'iam:ListRoles',
+  ].map((action) => op(action, 'insights', ['home', 'member'])),
+  op('identitystore:ListUsers', 'insights'),
+  op('identitystore:ListGroups', 'insights'),
+  op('identitystore:ListGroupMemberships', 'insights'),
+  op('sso:ListInstances', 'insights'),
+  op('sso:ListPermissionSets', 'insights'),
+  op('sso:DescribePermissionSet', 'insights'),
+  op('sso:ListAccountsForProvisionedPermissionSet', 'insights'),
+  op('sso:ListAccountAssignments', 'insights'),
 ];
 
 /**

@@ -98,12 +98,13 @@ const RETRY_AFTER_MS = 2_000;
 /**
  * Reads every account, `ACCOUNTS_AT_ONCE` at a time. An account that failed in a way a later try may
  * fix (AssumeRole or ListGroups throttled past the SDK's retries) is read once more, two at a time,
- * after the rest; only what fails then too is reported.
+ * after the rest; only what fails then too is reported, under `stepOf(error)`.
  */
-async function readAccounts<T>(
+export async function readAccounts<T>(
   accounts: ReadonlyArray<{ id: string; name: string }>,
   read: (account: { id: string; name: string }) => Promise<T[]>,
   fail: Fail,
+  stepOf: (error: unknown) => string = () => 'iam:ListGroups',
 ): Promise<T[][]> {
   const attempt = (limit: ReturnType<typeof pLimit>, account: { id: string; name: string }) =>
     limit(() =>
@@ -131,7 +132,7 @@ async function readAccounts<T>(
   return accounts.map((account, i) => {
     const outcome = retried.get(account.id) ?? first[i];
     if (!outcome || 'found' in outcome) return outcome?.found ?? [];
-    fail('iam:ListGroups', outcome.error, account.id);
+    fail(stepOf(outcome.error), outcome.error, account.id);
     return [];
   });
 }
@@ -146,7 +147,7 @@ function discovered(found: Omit<DiscoveredResource, 'key'>): DiscoveredResource 
 }
 
 /** The organization's active accounts; without Organizations access, just Latch's own account. */
-async function listAccounts(
+export async function listAccounts(
   clients: ReturnType<typeof createAwsClients>,
   accountClients: AccountClients,
   fail: Fail,

@@ -57,6 +57,25 @@ describe('awsPolicy', () => {
     expect(actionsOf(crossAccount?.permissions.Statement ?? [])).not.toContain('iam:RemoveUserFromGroup');
   });
 
+  it('always allows the standing-access reads, whatever kinds the policy uses, and only reads', () => {
+    const { document, crossAccount } = awsPolicy(parsePolicy({ admins, aws, resources: [ssoGroup] }));
+    const home = actionsOf(document.Statement);
+    for (const action of [
+      'sso:ListAccountAssignments',
+      'identitystore:ListUsers',
+      'iam:GetAccessKeyLastUsed',
+    ]) {
+      expect(home).toContain(action);
+    }
+    const reads = [document, crossAccount?.permissions].map(
+      (d) => d?.Statement.find((s) => s.Sid === 'LatchStandingAccessReads')?.Action ?? [],
+    );
+    for (const actions of reads) {
+      expect(actions).toContain('iam:GetPolicyVersion');
+      expect(actions.filter((a) => !/^iam:(Get|List)/.test(a))).toEqual([]);
+    }
+  });
+
   it('lets only Latch assume the member role, and only with the ExternalId', () => {
     const { document, crossAccount } = awsPolicy(parsePolicy({ admins, aws, resources: [iamGroup] }), {
       accountId: '111122223333',

@@ -33,15 +33,16 @@ export function partitionOf(region: string | undefined): string {
   return 'aws';
 }
 
+// Each action once per statement, sorted: several purposes share reads (catalog, insights).
 const document = (statements: IamStatement[]): IamPolicyDocument => ({
   Version: '2012-10-17',
-  Statement: statements,
+  Statement: statements.map((s) => ({ ...s, Action: [...new Set(s.Action)].sort() })),
 });
 
 /**
  * The least-privilege IAM policies for the AWS calls Latch makes, derived from the one list of
- * operations the adapters use (aws/aws-operations.ts). Catalog sync, identity lookups and activity
- * reads are always needed; the write actions of a resource kind only when the policy has such a
+ * operations the adapters use (aws/aws-operations.ts). Catalog sync, identity lookups, activity and
+ * standing-access reads are always needed; the write actions of a resource kind only when the policy has such a
  * resource. Identity Store ARNs as the Service Authorization Reference gives them: the store is
  * `…:identitystore::<account>:identitystore/<id>`; users, groups and memberships carry neither
  * region nor account.
@@ -71,8 +72,9 @@ export function awsPolicy(
       Action: [
         ...home('identity').filter((a) => !isSts(a)),
         ...home('catalog').filter((a) => a.startsWith('identitystore:')),
+        ...home('insights').filter((a) => a.startsWith('identitystore:')),
         ...(uses('sso_group') ? home('sso_group') : []),
-      ].sort(),
+      ],
       Resource: [
         `arn:${partition}:identitystore::${account}:identitystore/${storeId ?? '*'}`,
         `arn:${partition}:identitystore:::user/*`,
@@ -83,7 +85,9 @@ export function awsPolicy(
     {
       Sid: 'LatchCatalog',
       Effect: 'Allow',
-      Action: home('catalog').filter((a) => !a.startsWith('identitystore:') && !a.startsWith('iam:')),
+      Action: [...home('catalog'), ...home('insights')].filter(
+        (a) => !a.startsWith('identitystore:') && !a.startsWith('iam:'),
+      ),
       Resource: '*',
     },
     { Sid: 'LatchActivity', Effect: 'Allow', Action: home('activity'), Resource: '*' },
@@ -97,6 +101,7 @@ export function awsPolicy(
       ].sort(),
       Resource: [`arn:${partition}:iam::${account}:user/*`, `arn:${partition}:iam::${account}:group/*`],
     },
+    standingAccessReads(home('insights'), partition, account),
   ];
   if (uses('sso_permission_set')) {
     statements.push(
@@ -155,6 +160,7 @@ export function awsPolicy(
           ].sort(),
           Resource: [`arn:${partition}:iam::*:user/*`, `arn:${partition}:iam::*:group/*`],
         },
+        standingAccessReads(member('insights'), partition, '*'),
         { Sid: 'LatchActivity', Effect: 'Allow', Action: member('activity'), Resource: '*' },
       ]),
       trust: document([
@@ -168,6 +174,27 @@ export function awsPolicy(
       ]),
     },
     notes,
+  };
+}
+
+/**
+ * The IAM reads of the standing-access inventory that the IAM-group statement does not already
+ * allow: users' keys, console passwords and policies, groups' policies, roles, and the documents of
+ * the account's own and AWS managed policies.
+ */
+function standingAccessReads(insights: string[], partition: string, account: string): IamStatement {
+  const already = new Set([...operationsFor('catalog', 'member'), ...iamGroupReads()]);
+  return {
+    Sid: 'LatchStandingAccessReads',
+    Effect: 'Allow',
+    Action: insights.filter((a) => a.startsWith('iam:') && !already.has(a)),
+    Resource: [
+      `arn:${partition}:iam::${account}:user/*`,
+      `arn:${partition}:iam::${account}:group/*`,
+      `arn:${partition}:iam::${account}:role/*`,
+      `arn:${partition}:iam::${account}:policy/*`,
+      `arn:${partition}:iam::aws:policy/*`,
+    ],
   };
 }
 

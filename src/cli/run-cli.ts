@@ -15,6 +15,7 @@ import { auditExportCommand } from './commands/audit-export-command.js';
 import { awsPolicyCommand } from './commands/aws-policy-command.js';
 import { doctorCommand } from './commands/doctor-command.js';
 import { grantsCommand } from './commands/grants-command.js';
+import { insightsCommand } from './commands/insights-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { policyCheckCommand } from './commands/policy-check-command.js';
 import { startCommand } from './commands/start-command.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CliCommand[] = [
   grantsCommand,
   auditExportCommand,
   syncCommand,
+  insightsCommand,
 ];
 
 /** Runs `latch <argv…>` and resolves with its exit code (`start` resolves once the bot has stopped). */

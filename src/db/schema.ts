@@ -172,7 +172,47 @@ export interface CallSlotTable {
   holder: string | null;
 }
 
+export interface InsightRunTable {
+  id: Generated<number>;
+  read_at: Timestamp;
+  finished_at: Timestamp;
+  trigger: string;
+  actor: string;
+  accounts: number;
+  /** JSON: InventoryFailure[]. */
+  failures: string;
+  /** JSON: Inventory, as read. */
+  inventory: string;
+}
+
+export interface InsightScoreTable {
+  run_id: number;
+  /** `policy`, `principal` or `account`. */
+  subject_kind: string;
+  subject_id: string;
+  account_id: string | null;
+  label: string;
+  score: number;
+  /** JSON: RiskReason[]. */
+  reasons: string;
+}
+
+export interface InsightRecommendationTable {
+  run_id: number;
+  id: string;
+  kind: string;
+  title: string;
+  risk: number;
+  /** JSON: Evidence. */
+  evidence: string;
+  /** JSON: RecommendedChange. */
+  change: string;
+}
+
 export interface Database {
+  insight_run: InsightRunTable;
+  insight_score: InsightScoreTable;
+  insight_recommendation: InsightRecommendationTable;
   drift_finding: DriftFindingTable;
   tier_override: TierOverrideTable;
   identity_pin: IdentityPinTable;

@@ -3,6 +3,7 @@ import { AWS_OPERATIONS } from '../../src/aws/aws-operations.js';
 import { AwsProvisioner } from '../../src/aws/aws-provisioner.js';
 import { awsSettingsFrom } from '../../src/aws/aws-settings.js';
 import { discoverCatalog } from '../../src/aws/catalog-discovery.js';
+import { readInventory } from '../../src/aws/read-inventory.js';
 import { type AwsPolicyResult, awsPolicy, type IamPolicyDocument } from '../../src/cli/aws-policy.js';
 import { type LoadedPolicy, parsePolicy } from '../../src/config/policy.js';
 import type { Resource } from '../../src/core/model.js';
@@ -106,6 +107,25 @@ describe('the IAM policies `latch aws-policy` prints allow every call Latch make
     }
     const catalog = await discoverCatalog({ ...settings });
     expect(catalog.failures).toEqual([]);
+
+    // The standing-access inventory, with something of every kind to read in both accounts.
+    const document = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+    };
+    for (const account of [aws.accountId, MEMBER_ACCOUNT]) {
+      const deploy = aws.iam.access.createPolicy(account, 'Deploy', document);
+      aws.iam.access.attachUserPolicy(account, 'ci-bot', deploy);
+      aws.iam.access.putUserPolicy(account, 'ci-bot', 'extra', document);
+      aws.iam.access.attachGroupPolicy(account, 'ReadOnly', deploy);
+      aws.iam.access.putGroupPolicy(account, 'ReadOnly', 'extra', document);
+      aws.iam.access.addLoginProfile(account, 'alice-iam');
+      aws.iam.access.addAccessKey(account, 'ci-bot');
+      aws.iam.access.addRole(account, { roleName: 'deploy' });
+    }
+    const inventory = await readInventory({ ...settings });
+    expect(inventory.failures).toEqual([]);
+    expect(inventory.accounts.map((a) => a.accountId).sort()).toEqual([aws.accountId, MEMBER_ACCOUNT].sort());
   });
   afterAll(async () => {
     await aws.close();
@@ -122,13 +142,16 @@ describe('the IAM policies `latch aws-policy` prints allow every call Latch make
       'identitystore:GetUserId',
       'identitystore:CreateGroupMembership',
       'identitystore:GetGroupMembershipId',
+      // ci-bot has no console password, in either account.
+      'iam:GetLoginProfile',
+      'iam:GetLoginProfile',
     ]);
     const seen = new Set(
       aws.calls.map((c) => `${actionOf(c)}@${c.account === aws.accountId ? 'home' : 'member'}`),
     );
     // Every operation the adapters declare was used, in every account it is declared for.
     const declared = AWS_OPERATIONS.flatMap((op) => op.scopes.map((scope) => `${op.action}@${scope}`));
-    expect([...seen].sort()).toEqual(declared.sort());
+    expect([...seen].sort()).toEqual([...new Set(declared)].sort());
   });
 
   it('allows every call made with Latch’s own credentials in the policy for Latch', () => {

@@ -10,6 +10,7 @@ const COMMANDS = [
   'grants',
   'audit export',
   'sync',
+  'insights',
 ];
 
 describe('latch help and usage', () => {

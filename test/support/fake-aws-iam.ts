@@ -9,6 +9,8 @@ import {
   violation,
   xml,
 } from './fake-aws-common.js';
+import { IamAccessState } from './fake-aws-iam-access.js';
+import { accessHandlers } from './fake-aws-iam-access-operations.js';
 
 const XMLNS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 export const IAM_VERSION = '2010-05-08';
@@ -31,6 +33,8 @@ export interface IamUser {
   path: string;
   createdAt: number;
   tags: Array<{ key: string; value: string }>;
+  /** Shown as PasswordLastUsed once the console password was used. */
+  passwordLastUsedAt?: number;
 }
 
 export interface IamGroup {
@@ -55,6 +59,8 @@ export interface NewIamUser {
   tags?: Record<string, string>;
   /** `/` (the default) or `/division/team/`. */
   path?: string;
+  /** Defaults to now. */
+  createdAt?: Date;
 }
 
 export interface NewIamGroup {
@@ -88,6 +94,8 @@ function fixturePath(path: string | undefined): string {
 export class IamState {
   private readonly byAccount = new Map<string, AccountIam>();
   private readonly seq = new Sequence();
+  /** Console passwords, access keys, policies and roles. */
+  readonly access = new IamAccessState(this);
 
   constructor(readonly managementAccount: string) {}
 
@@ -126,7 +134,7 @@ export class IamState {
       userId: iamId('AIDA'),
       arn: `arn:aws:iam::${account}:user${path}${userName}`,
       path,
-      createdAt: Date.now(),
+      createdAt: (u.createdAt ?? new Date()).getTime(),
       tags,
     };
     iam.users.set(userName.toLowerCase(), user);
@@ -236,14 +244,19 @@ export class IamState {
 
 // ---- request parameters (awsQuery: every value is a string) ----
 
-type Params = Record<string, string>;
+export type Params = Record<string, string>;
 
 /** IAM answers Coral input validation with `ValidationError` (its modelled `InvalidInput` is for semantics). */
 function validation(member: string, constraint: string, value = 'null'): AwsError {
   return violation(member, constraint, value, 'ValidationError');
 }
 
-function optionalParam(params: Params, name: string, pattern: RegExp, maxLength: number): string | undefined {
+export function optionalParam(
+  params: Params,
+  name: string,
+  pattern: RegExp,
+  maxLength: number,
+): string | undefined {
   const value = params[name];
   if (value === undefined) return undefined;
   if (value.length < 1) {
@@ -258,7 +271,7 @@ function optionalParam(params: Params, name: string, pattern: RegExp, maxLength:
   return value;
 }
 
-function requiredParam(params: Params, name: string, pattern: RegExp, maxLength: number): string {
+export function requiredParam(params: Params, name: string, pattern: RegExp, maxLength: number): string {
   const value = optionalParam(params, name, pattern, maxLength);
   if (value === undefined) throw validation(name, 'Member must not be null');
   return value;
@@ -272,7 +285,7 @@ const groupNameParam = (params: Params) => requiredParam(params, 'GroupName', NA
  * ours is `ValidationError` "Invalid Marker.": IAM's modelled `InvalidInput` would also parse, but
  * reports of real IAM (and other IAM emulators) show the Coral-level ValidationError for a bad marker.
  */
-function iamPage<T extends { seq: number }>(
+export function iamPage<T extends { seq: number }>(
   items: readonly T[],
   params: Params,
   scope: string,
@@ -314,7 +327,9 @@ function userXml(u: IamUser, withTags = false): string {
   const tags = withTags && u.tags.length > 0 ? `<Tags>${tagsXml(u.tags)}</Tags>` : '';
   return (
     `<Path>${xml(u.path)}</Path><UserName>${xml(u.userName)}</UserName><UserId>${u.userId}</UserId>` +
-    `<Arn>${xml(u.arn)}</Arn><CreateDate>${isoSeconds(u.createdAt)}</CreateDate>${tags}`
+    `<Arn>${xml(u.arn)}</Arn><CreateDate>${isoSeconds(u.createdAt)}</CreateDate>` +
+    (u.passwordLastUsedAt ? `<PasswordLastUsed>${isoSeconds(u.passwordLastUsedAt)}</PasswordLastUsed>` : '') +
+    tags
   );
 }
 
@@ -325,7 +340,7 @@ function groupXml(g: IamGroup): string {
   );
 }
 
-const members = (parts: string[]) => parts.map((p) => `<member>${p}</member>`).join('');
+export const members = (parts: string[]) => parts.map((p) => `<member>${p}</member>`).join('');
 
 // ---- operations ----
 
@@ -337,19 +352,19 @@ function noSuchGroup(groupName: string): AwsError {
   return new AwsError(404, 'NoSuchEntity', `The group with name ${groupName} cannot be found.`);
 }
 
-function user(iam: AccountIam, userName: string): IamUser {
+export function user(iam: AccountIam, userName: string): IamUser {
   const found = iam.users.get(userName.toLowerCase());
   if (!found) throw noSuchUser(userName);
   return found;
 }
 
-function group(iam: AccountIam, groupName: string): IamGroup {
+export function group(iam: AccountIam, groupName: string): IamGroup {
   const found = iam.groups.get(groupName.toLowerCase());
   if (!found) throw noSuchGroup(groupName);
   return found;
 }
 
-type Handler = (state: IamState, params: Params, context: FakeCallContext) => string | undefined;
+export type Handler = (state: IamState, params: Params, context: FakeCallContext) => string | undefined;
 
 const handlers: Record<string, Handler> = {
   AddUserToGroup(state, params, context) {
@@ -440,9 +455,9 @@ export function iamService(state: IamState): FakeQueryService {
     version: IAM_VERSION,
     xmlns: XMLNS,
     throttleCode: 'Throttling',
-    has: (operation) => Object.hasOwn(handlers, operation),
+    has: (operation) => Object.hasOwn(handlers, operation) || Object.hasOwn(accessHandlers, operation),
     call(operation, params, context) {
-      const handler = handlers[operation];
+      const handler = handlers[operation] ?? accessHandlers[operation];
       if (!handler) {
         throw new AwsError(
           400,

@@ -7,7 +7,8 @@ export const awsPolicyCommand: CliCommand = {
   name: 'aws-policy',
   summary: 'print the least-privilege IAM policies Latch needs, as JSON',
   help: `Prints an IAM policy document covering exactly the AWS calls Latch makes (catalog sync,
-identity lookups, CloudTrail activity, and the writes of each resource kind the policy file uses),
+identity lookups, CloudTrail activity, the standing-access reads of \`latch insights\`, and the
+writes of each resource kind the policy file uses),
 derived from the same list of operations the code calls. Notes go to stderr.
 
   --part latch   (default) for the role or user Latch runs as
