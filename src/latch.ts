@@ -5,14 +5,19 @@ import type { WebClientOptions } from '@slack/web-api';
 import { AwsProvisioner } from './aws/aws-provisioner.js';
 import { awsSettingsFrom } from './aws/aws-settings.js';
 import { discoverCatalog } from './aws/catalog-discovery.js';
+import { readInventory } from './aws/read-inventory.js';
+import { AwsStandingAccessChanger } from './aws/standing-access-changer.js';
+import { awsPolicy } from './cli/aws-policy.js';
 import type { Env } from './config/env.js';
 import type { LoadedPolicy } from './config/policy.js';
 import { shortId } from './core/ids.js';
 import type { Clock, LatchDeps } from './core/ports.js';
 import { reconcileAccess } from './core/use-cases/reconcile-access.js';
+import { refreshInsights } from './core/use-cases/refresh-insights.js';
 import { refreshResources } from './core/use-cases/refresh-resources.js';
 import { syncCatalog } from './core/use-cases/sync-catalog.js';
 import { connectDatabase, type LatchDatabase } from './db/connect.js';
+import { KyselyInsightStore } from './db/kysely-insight-store.js';
 import { KyselyStore } from './db/kysely-store.js';
 import { migrateToLatest } from './db/migrate.js';
 import { sharedCallLimits } from './db/shared-limits.js';
@@ -123,6 +128,19 @@ export async function createLatch(
     onCall: metrics.countAwsCall,
   });
   const coreLog = log.child({ subsystem: 'core' });
+  const insights = {
+    inventory: {
+      read: () =>
+        readInventory({
+          ...awsSettingsFrom(loaded, callLimits),
+          onCall: metrics.countAwsCall,
+          now: clock.now,
+        }),
+    },
+    store: new KyselyInsightStore(database.db),
+    changer: new AwsStandingAccessChanger(provisioner),
+    allowedActions: printedActions(loaded),
+  };
   const directory = new SlackDirectory(app.client, policy.allowedEmailDomains);
   const deps: LatchDeps = {
     store,
@@ -145,6 +163,7 @@ export async function createLatch(
     instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     newId: (kind) => shortId(kind, randomBytes),
     telemetry: metrics,
+    insights,
   };
   const inFlight = new InFlight();
   const ownWorkspace = cachedWorkspace(() => app.client.auth.test());
@@ -203,7 +222,13 @@ export async function createLatch(
               actor: 'latch',
               holder: deps.instanceId,
             });
-            if (run) await refreshResources(deps);
+            if (!run) return;
+            await refreshResources(deps);
+            // Under no lease of its own: only the replica that just synced gets here.
+            await refreshInsights({ ...deps, insights }, { trigger: 'schedule', actor: 'latch' }).catch(
+              (error: unknown) =>
+                log.error({ err: error }, 'could not read standing access after the catalog sync'),
+            );
           },
           log.child({ subsystem: 'catalog-sync' }),
           { name: 'catalog sync', runAtStart: false },
@@ -246,4 +271,14 @@ export async function createLatch(
       if (!overrides.database) await database.close();
     },
   };
+}
+
+/** Every action the IAM policies `latch aws-policy` prints for this policy file allow. */
+function printedActions(loaded: LoadedPolicy): Set<string> {
+  const printed = awsPolicy(loaded);
+  return new Set(
+    [...printed.document.Statement, ...(printed.crossAccount?.permissions.Statement ?? [])].flatMap(
+      (s) => s.Action,
+    ),
+  );
 }
