@@ -96,11 +96,15 @@ function checkLimits(
     if (typeof o.action_id === 'string') expect(o.action_id.length).toBeLessThanOrEqual(LIMITS.actionId);
     if (typeof o.block_id === 'string') expect(o.block_id.length).toBeLessThanOrEqual(LIMITS.blockId);
     if (o.type === 'header') expect(o.text.text.length).toBeLessThanOrEqual(LIMITS.header);
+    if (o.confirm?.title) {
+      expect(o.confirm.title.text.length).toBeLessThanOrEqual(100);
+      expect(o.confirm.text.text.length).toBeLessThanOrEqual(300);
+    }
     if (o.type === 'button') {
       expect(o.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
       expect(String(o.value ?? '').length).toBeLessThanOrEqual(LIMITS.buttonValue);
     }
-    if (o.text && typeof o.text === 'object' && 'value' in o) {
+    if (o.type !== 'button' && o.text && typeof o.text === 'object' && 'value' in o) {
       expect(o.text.text.length).toBeLessThanOrEqual(LIMITS.optionText);
       expect(String(o.value).length).toBeLessThanOrEqual(LIMITS.optionValue);
     }
@@ -204,9 +208,24 @@ describe('every Block Kit builder stays inside Slack’s limits with worst-case 
         rarelyUsed: many({ resourceId: huge, grants: 9, idle: 9 }),
         drift: many({ resourceId: huge, principalId: huge, foundAt: new Date(0), lastSeenAt: new Date(0) }),
         recentAudit: many(audit),
+        insights: {
+          readAt: new Date(0),
+          failures: 3,
+          principals: many({ label: huge, score: 100, reasons: [huge, huge] }),
+          recommendations: many({
+            id: 'x'.repeat(2000),
+            title: huge,
+            risk: 100,
+            action: 'iam:UpdateAccessKey',
+            canApply: true,
+          }),
+        },
       },
     };
     checkLimits(appHomeView(data), MAX_VIEW_BLOCKS);
+    // The insights section survives the cut to 100 blocks: 5 of its recommendations, each with Apply.
+    const applyButtons = JSON.stringify(appHomeView(data).blocks).match(/"action_id":"latch_insight_apply:/g);
+    expect(applyButtons?.length).toBe(5);
     checkLimits(
       appHomeView(
         data,
@@ -217,6 +236,8 @@ describe('every Block Kit builder stays inside Slack’s limits with worst-case 
           'all-grants',
           'stuck',
           'drift',
+          'risks',
+          'recommendations',
           'rarely-used',
           'catalog',
           'audit',
