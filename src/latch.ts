@@ -12,6 +12,7 @@ import type { Env } from './config/env.js';
 import type { LoadedPolicy } from './config/policy.js';
 import { shortId } from './core/ids.js';
 import type { Clock, LatchDeps } from './core/ports.js';
+import { postInsightsDigest } from './core/use-cases/post-insights-digest.js';
 import { reconcileAccess } from './core/use-cases/reconcile-access.js';
 import { refreshInsights } from './core/use-cases/refresh-insights.js';
 import { refreshResources } from './core/use-cases/refresh-resources.js';
@@ -175,6 +176,7 @@ export async function createLatch(
   let scheduler: Scheduler | undefined;
   let syncScheduler: Scheduler | undefined;
   let reconcileScheduler: Scheduler | undefined;
+  let digestScheduler: Scheduler | undefined;
   let started = false;
   let stopped = false;
   return {
@@ -244,6 +246,16 @@ export async function createLatch(
           { name: 'drift reconciliation', runAtStart: false },
         );
       }
+      if (env.insightsDigestCron !== 'off') {
+        digestScheduler = startScheduler(
+          env.insightsDigestCron,
+          async () => {
+            await postInsightsDigest(deps);
+          },
+          log.child({ subsystem: 'insights-digest' }),
+          { name: 'insights digest', runAtStart: false },
+        );
+      }
       ready = true;
       log.info(
         { port: env.port, mode: env.slackAppToken ? 'socket' : 'http', database: database.kind },
@@ -266,7 +278,12 @@ export async function createLatch(
           'stopping with Slack work still running; the sweep retries what it left',
         );
       }
-      await Promise.all([scheduler?.stop(), syncScheduler?.stop(), reconcileScheduler?.stop()]);
+      await Promise.all([
+        scheduler?.stop(),
+        syncScheduler?.stop(),
+        reconcileScheduler?.stop(),
+        digestScheduler?.stop(),
+      ]);
       provisioner.destroy();
       if (!overrides.database) await database.close();
     },

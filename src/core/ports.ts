@@ -1,4 +1,5 @@
 import type { GrantFacts, InsightRunInput, StoredInsightRun } from '../insights/insight-run.js';
+import type { InsightsDigest } from '../insights/insights-digest.js';
 import type { Inventory } from '../insights/inventory.js';
 import type { RecommendedChange } from '../insights/recommendations.js';
 import type {
@@ -250,6 +251,8 @@ export interface Notifier {
   updateReviewCard(ref: SlackMessageRef, card: ReviewCardData): Promise<void>;
   /** Posts to the audit channel (in `threadTs`'s thread when given); returns the post's ts. */
   postAudit(event: AuditNotice, threadTs?: string): Promise<string | undefined>;
+  /** Posts the weekly standing-access digest to the audit channel; returns the post's ts. */
+  postInsightsDigest(digest: InsightsDigest): Promise<string | undefined>;
   alertAdmins(text: string): Promise<void>;
 }
 
