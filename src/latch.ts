@@ -14,9 +14,8 @@ import { shortId } from './core/ids.js';
 import type { Clock, LatchDeps } from './core/ports.js';
 import { postInsightsDigest } from './core/use-cases/post-insights-digest.js';
 import { reconcileAccess } from './core/use-cases/reconcile-access.js';
-import { refreshInsights } from './core/use-cases/refresh-insights.js';
 import { refreshResources } from './core/use-cases/refresh-resources.js';
-import { syncCatalog } from './core/use-cases/sync-catalog.js';
+import { scheduledSync } from './core/use-cases/scheduled-sync.js';
 import { connectDatabase, type LatchDatabase } from './db/connect.js';
 import { KyselyInsightStore } from './db/kysely-insight-store.js';
 import { KyselyStore } from './db/kysely-store.js';
@@ -135,7 +134,7 @@ export async function createLatch(
         readInventory({
           ...awsSettingsFrom(loaded, callLimits),
           onCall: metrics.countAwsCall,
-          now: clock.now,
+          now: () => clock.now(),
         }),
     },
     store: new KyselyInsightStore(database.db),
@@ -218,20 +217,7 @@ export async function createLatch(
       if (env.syncCron !== 'off') {
         syncScheduler = startScheduler(
           env.syncCron,
-          async () => {
-            const run = await syncCatalog(deps, {
-              trigger: 'schedule',
-              actor: 'latch',
-              holder: deps.instanceId,
-            });
-            if (!run) return;
-            await refreshResources(deps);
-            // Under no lease of its own: only the replica that just synced gets here.
-            await refreshInsights({ ...deps, insights }, { trigger: 'schedule', actor: 'latch' }).catch(
-              (error: unknown) =>
-                log.error({ err: error }, 'could not read standing access after the catalog sync'),
-            );
-          },
+          () => scheduledSync(deps),
           log.child({ subsystem: 'catalog-sync' }),
           { name: 'catalog sync', runAtStart: false },
         );
