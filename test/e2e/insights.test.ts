@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postInsightsDigest } from '../../src/core/use-cases/post-insights-digest.js';
 import { scheduledSync } from '../../src/core/use-cases/scheduled-sync.js';
-import {
-  dmContaining,
-  eventually,
-  type HomeView,
-  openHome,
-  shows,
-  typeCommand,
-} from '../support/e2e-steps.js';
+import { eventually, type HomeView, openHome, shows, typeCommand } from '../support/e2e-steps.js';
 import { ACCOUNTS, type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
 
 const { alice, admin } = PEOPLE;
