@@ -40,15 +40,18 @@ export async function applyRecommendation(
     ({ changed } = await insights.changer.apply(change));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const denied =
-      /denied|AccessDenied/.test(message) && error instanceof ProvisioningError && !error.retriable;
+    // The AWS layer names the refused action first: `iam:RemoveUserFromGroup was denied (…)`.
+    const deniedAction =
+      error instanceof ProvisioningError
+        ? /^([a-z0-9-]+:[A-Za-z0-9]+) was denied/.exec(message)?.[1]
+        : undefined;
     await audit('insight.apply_failed', {
-      reason: denied ? 'access_denied' : 'aws_error',
-      ...(denied ? { missingAction: action } : {}),
+      reason: deniedAction ? 'access_denied' : 'aws_error',
+      ...(deniedAction ? { missingAction: deniedAction } : {}),
       error: message,
     });
     deps.log.warn({ err: error, recommendationId: recommendation.id }, 'could not apply a recommendation');
-    if (denied) throw new LatchError('recommendation_denied', { action });
+    if (deniedAction) throw new LatchError('recommendation_denied', { action: deniedAction });
     throw new LatchError('recommendation_failed', { error: message });
   }
   await audit('insight.applied', { changed });
