@@ -7,6 +7,8 @@ import { approvalCard } from './approval-card.js';
 import { auditPost } from './audit-post.js';
 import { denyModal } from './deny-modal.js';
 import { helpText } from './help.js';
+import { insightsDigestText } from './insights-digest-text.js';
+import { insightsText } from './insights-text.js';
 import { MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS } from './mrkdwn.js';
 import { myAccessText, resourcesText } from './my-access.js';
 import { requestModal } from './request-modal.js';
@@ -253,5 +255,41 @@ describe('every Block Kit builder stays inside Slack’s limits with worst-case 
     ).toBeLessThanOrEqual(MAX_SECTION_TEXT);
     expect(resourcesText(Array(200).fill(resource), huge).length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
     expect(helpText().length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+  });
+
+  it('insights answers and the digest stay within a message’s text, escaped, however much AWS holds', () => {
+    // chat.postMessage truncates text past 40,000 characters (PLATFORM.md).
+    const line = { label: huge, score: 100, reasons: [huge, huge] };
+    const many = <T>(item: T) => Array.from({ length: 500 }, () => item);
+    const answer = insightsText({
+      runId: 1,
+      readAt: new Date(0),
+      failures: many({ accountId: '333333333333', step: huge, error: huge }),
+      accounts: many(line),
+      principals: many(line),
+      recommendations: many({
+        id: huge,
+        title: huge,
+        risk: 100,
+        action: 'iam:UpdateAccessKey',
+        canApply: false,
+      }),
+    });
+    const digest = insightsDigestText({
+      readAt: new Date(0),
+      sinceReadAt: new Date(0),
+      newRisks: many({ label: huge, score: 1 }),
+      resolvedRisks: many({ label: huge, score: 1 }),
+      scoreChanges: many({ kind: 'principal', label: huge, from: 1, to: 2 }),
+      newRecommendations: many({ title: huge, risk: 1 }),
+      resolvedRecommendations: many({ title: huge, risk: 1 }),
+      risks: 500,
+      recommendations: 500,
+      failures: 3,
+    });
+    for (const text of [answer, digest]) {
+      expect(text.length).toBeLessThanOrEqual(40_000);
+      expect(text).not.toContain('<!channel>');
+    }
   });
 });
