@@ -140,6 +140,11 @@ describe('the IAM policies `latch aws-policy` prints allow every call Latch make
         expect(await changer.apply(key)).toEqual({ changed: true });
         const console = { action: 'delete_login_profile', accountId: account, userName } as const;
         expect(await changer.apply(console)).toEqual({ changed: true });
+        // Applied again (a second click): nothing left to change.
+        expect(await changer.apply(key)).toEqual({ changed: false });
+        expect(await changer.apply(console)).toEqual({ changed: false });
+        expect(aws.iam.access.accessKeys(account, 'alice-iam').map((k) => k.status)).toEqual(['Inactive']);
+        expect(aws.iam.access.loginProfile(account, 'alice-iam')).toBeUndefined();
       }
     } finally {
       changes.destroy();
@@ -163,6 +168,9 @@ describe('the IAM policies `latch aws-policy` prints allow every call Latch make
       // ci-bot has no console password, in either account.
       'iam:GetLoginProfile',
       'iam:GetLoginProfile',
+      // alice-iam's password was already removed by the first apply, in each account.
+      'iam:DeleteLoginProfile',
+      'iam:DeleteLoginProfile',
     ]);
     const seen = new Set(
       aws.calls.map((c) => `${actionOf(c)}@${c.account === aws.accountId ? 'home' : 'member'}`),
