@@ -11,6 +11,7 @@ import * as addGrantActivity from './20261122T001102Z-add-grant-activity.js';
 import * as addSharedCallLimits from './20261122T001802Z-add-shared-call-limits.js';
 import * as addGrantAwsRef from './20261122T013842Z-add-grant-aws-ref.js';
 import * as addInsights from './20261122T021930Z-add-insights.js';
+import * as insightRunDigested from './20261122T023248Z-insight-run-digested.js';
 
 /** Every migration, in order. A static list survives compilation (no directory scan). */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T001802Z-add-shared-call-limits': addSharedCallLimits,
   '20261122T013842Z-add-grant-aws-ref': addGrantAwsRef,
   '20261122T021930Z-add-insights': addInsights,
+  '20261122T023248Z-insight-run-digested': insightRunDigested,
 };

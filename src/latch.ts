@@ -5,14 +5,19 @@ import type { WebClientOptions } from '@slack/web-api';
 import { AwsProvisioner } from './aws/aws-provisioner.js';
 import { awsSettingsFrom } from './aws/aws-settings.js';
 import { discoverCatalog } from './aws/catalog-discovery.js';
+import { readInventory } from './aws/read-inventory.js';
+import { AwsStandingAccessChanger } from './aws/standing-access-changer.js';
+import { awsPolicy } from './cli/aws-policy.js';
 import type { Env } from './config/env.js';
 import type { LoadedPolicy } from './config/policy.js';
 import { shortId } from './core/ids.js';
 import type { Clock, LatchDeps } from './core/ports.js';
+import { postInsightsDigest } from './core/use-cases/post-insights-digest.js';
 import { reconcileAccess } from './core/use-cases/reconcile-access.js';
 import { refreshResources } from './core/use-cases/refresh-resources.js';
-import { syncCatalog } from './core/use-cases/sync-catalog.js';
+import { scheduledSync } from './core/use-cases/scheduled-sync.js';
 import { connectDatabase, type LatchDatabase } from './db/connect.js';
+import { KyselyInsightStore } from './db/kysely-insight-store.js';
 import { KyselyStore } from './db/kysely-store.js';
 import { migrateToLatest } from './db/migrate.js';
 import { sharedCallLimits } from './db/shared-limits.js';
@@ -123,6 +128,19 @@ export async function createLatch(
     onCall: metrics.countAwsCall,
   });
   const coreLog = log.child({ subsystem: 'core' });
+  const insights = {
+    inventory: {
+      read: () =>
+        readInventory({
+          ...awsSettingsFrom(loaded, callLimits),
+          onCall: metrics.countAwsCall,
+          now: () => clock.now(),
+        }),
+    },
+    store: new KyselyInsightStore(database.db),
+    changer: new AwsStandingAccessChanger(provisioner),
+    allowedActions: printedActions(loaded),
+  };
   const directory = new SlackDirectory(app.client, policy.allowedEmailDomains);
   const deps: LatchDeps = {
     store,
@@ -145,6 +163,7 @@ export async function createLatch(
     instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     newId: (kind) => shortId(kind, randomBytes),
     telemetry: metrics,
+    insights,
   };
   const inFlight = new InFlight();
   const ownWorkspace = cachedWorkspace(() => app.client.auth.test());
@@ -156,6 +175,7 @@ export async function createLatch(
   let scheduler: Scheduler | undefined;
   let syncScheduler: Scheduler | undefined;
   let reconcileScheduler: Scheduler | undefined;
+  let digestScheduler: Scheduler | undefined;
   let started = false;
   let stopped = false;
   return {
@@ -197,14 +217,7 @@ export async function createLatch(
       if (env.syncCron !== 'off') {
         syncScheduler = startScheduler(
           env.syncCron,
-          async () => {
-            const run = await syncCatalog(deps, {
-              trigger: 'schedule',
-              actor: 'latch',
-              holder: deps.instanceId,
-            });
-            if (run) await refreshResources(deps);
-          },
+          () => scheduledSync(deps),
           log.child({ subsystem: 'catalog-sync' }),
           { name: 'catalog sync', runAtStart: false },
         );
@@ -217,6 +230,16 @@ export async function createLatch(
           },
           log.child({ subsystem: 'reconcile' }),
           { name: 'drift reconciliation', runAtStart: false },
+        );
+      }
+      if (env.insightsDigestCron !== 'off') {
+        digestScheduler = startScheduler(
+          env.insightsDigestCron,
+          async () => {
+            await postInsightsDigest(deps);
+          },
+          log.child({ subsystem: 'insights-digest' }),
+          { name: 'insights digest', runAtStart: false },
         );
       }
       ready = true;
@@ -241,9 +264,24 @@ export async function createLatch(
           'stopping with Slack work still running; the sweep retries what it left',
         );
       }
-      await Promise.all([scheduler?.stop(), syncScheduler?.stop(), reconcileScheduler?.stop()]);
+      await Promise.all([
+        scheduler?.stop(),
+        syncScheduler?.stop(),
+        reconcileScheduler?.stop(),
+        digestScheduler?.stop(),
+      ]);
       provisioner.destroy();
       if (!overrides.database) await database.close();
     },
   };
+}
+
+/** Every action the IAM policies `latch aws-policy` prints for this policy file allow. */
+function printedActions(loaded: LoadedPolicy): Set<string> {
+  const printed = awsPolicy(loaded);
+  return new Set(
+    [...printed.document.Statement, ...(printed.crossAccount?.permissions.Statement ?? [])].flatMap(
+      (s) => s.Action,
+    ),
+  );
 }

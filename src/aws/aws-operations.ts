@@ -15,6 +15,7 @@ export type AwsPurpose =
   | 'catalog'
   | 'activity'
   | 'insights'
+  | 'insights_changes'
   | 'cross_account';
 
 export interface AwsOperation {
@@ -91,6 +92,12 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   op('sso:DescribePermissionSet', 'insights'),
   op('sso:ListAccountsForProvisionedPermissionSet', 'insights'),
   op('sso:ListAccountAssignments', 'insights'),
+
+  // Applying a recommendation from Slack (issue 9). Removing standing group memberships and
+  // assignments uses the resource kinds' own writes above; changing IAM users' credentials is
+  // opt-in (`aws.apply_credential_changes`), as Latch otherwise never touches credentials.
+  op('iam:UpdateAccessKey', 'insights_changes', ['home', 'member']),
+  op('iam:DeleteLoginProfile', 'insights_changes', ['home', 'member']),
 ];
 
 /**

@@ -160,6 +160,22 @@ export class AwsProvisioner implements AccessProvisioner {
     }
   }
 
+  /** Deletes one permission-set assignment of a user or a group (standing access removed from insights). */
+  async unassign(target: {
+    accountId: string;
+    permissionSetArn: string;
+    principalType: 'USER' | 'GROUP';
+    principalId: string;
+  }): Promise<{ changed: boolean }> {
+    const { instanceArn } = await this.identityCenter.instance();
+    return unassignPermissionSet(
+      this.clients.ssoAdmin,
+      { instanceArn, ...target },
+      this.settings.poll ?? DEFAULT_POLL,
+      this.limits.assignmentSlots,
+    );
+  }
+
   /** Who holds the resource in AWS now, as principal ids of the form `grant` returns. */
   async holders(resource: Resource): Promise<string[]> {
     switch (resource.kind) {

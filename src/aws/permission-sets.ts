@@ -16,8 +16,10 @@ export interface AssignmentTarget {
   instanceArn: string;
   accountId: string;
   permissionSetArn: string;
-  /** Identity Center user id. */
+  /** Identity Center user id (or group id, with principalType GROUP). */
   principalId: string;
+  /** USER unless given: Latch grants to users; insights may remove a group's standing assignment. */
+  principalType?: 'USER' | 'GROUP';
 }
 
 export interface PollSettings {
@@ -144,7 +146,7 @@ function assignmentInput(target: AssignmentTarget) {
     TargetId: target.accountId,
     TargetType: 'AWS_ACCOUNT' as const,
     PermissionSetArn: target.permissionSetArn,
-    PrincipalType: 'USER' as const,
+    PrincipalType: target.principalType ?? 'USER',
     PrincipalId: target.principalId,
   };
 }
@@ -156,7 +158,7 @@ async function hasAssignment(client: SSOAdminClient, target: AssignmentTarget): 
       {
         InstanceArn: target.instanceArn,
         PrincipalId: target.principalId,
-        PrincipalType: 'USER',
+        PrincipalType: target.principalType ?? 'USER',
         Filter: { AccountId: target.accountId },
       },
     )) {

@@ -22,10 +22,10 @@ const aws = {
 const actionsOf = (statements: Array<{ Action: string[] }>) => statements.flatMap((s) => s.Action);
 
 describe('awsPolicy', () => {
-  it('covers every operation Latch sends when every kind is in use', () => {
+  it('covers every operation Latch sends when every kind is in use and credential changes are opted in', () => {
     const loaded = parsePolicy({
       admins,
-      aws,
+      aws: { ...aws, apply_credential_changes: true },
       resources: [
         ssoGroup,
         iamGroup,
@@ -55,6 +55,25 @@ describe('awsPolicy', () => {
     expect(actions).not.toContain('sso:CreateAccountAssignment');
     expect(actions).not.toContain('iam:AddUserToGroup');
     expect(actionsOf(crossAccount?.permissions.Statement ?? [])).not.toContain('iam:RemoveUserFromGroup');
+  });
+
+  it('allows changing IAM users’ credentials only when aws.apply_credential_changes opts in', () => {
+    const credentialWrites = ['iam:DeleteLoginProfile', 'iam:UpdateAccessKey'];
+    const off = awsPolicy(parsePolicy({ admins, aws, resources: [iamGroup] }));
+    const on = awsPolicy(
+      parsePolicy({ admins, aws: { ...aws, apply_credential_changes: true }, resources: [] }),
+    );
+    for (const printed of [off, on]) {
+      const all = [printed.document, printed.crossAccount?.permissions].flatMap((d) =>
+        actionsOf(d?.Statement ?? []),
+      );
+      const found = credentialWrites.filter((a) => all.includes(a));
+      expect(found).toEqual(printed === on ? credentialWrites : []);
+    }
+    // On user ARNs only, in Latch's account and through the member role.
+    const statement = on.document.Statement.find((s) => s.Action.includes('iam:UpdateAccessKey'));
+    expect(statement?.Resource).toContain('arn:aws:iam::*:user/*');
+    expect(actionsOf(on.crossAccount?.permissions.Statement ?? [])).toContain('iam:DeleteLoginProfile');
   });
 
   it('always allows the standing-access reads, whatever kinds the policy uses, and only reads', () => {

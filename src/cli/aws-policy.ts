@@ -57,6 +57,7 @@ export function awsPolicy(
   const kinds = new Set<ResourceKind>(loaded.policy.resources.map((resource) => resource.kind));
   const uses = (kind: ResourceKind) => kinds.has(kind);
   const home = (purpose: AwsPurpose) => operationsFor(purpose, 'home');
+  const credentialChanges = loaded.aws?.apply_credential_changes === true;
   if (!options.accountId) {
     notes.push('no --account given: ARNs match any account; pass the account Latch runs in');
   }
@@ -98,6 +99,7 @@ export function awsPolicy(
         ...home('catalog').filter((a) => a.startsWith('iam:')),
         ...iamGroupReads(),
         ...(uses('iam_group') ? iamGroupWrites() : []),
+        ...(credentialChanges ? home('insights_changes') : []),
       ].sort(),
       Resource: [`arn:${partition}:iam::${account}:user/*`, `arn:${partition}:iam::${account}:group/*`],
     },
@@ -157,6 +159,7 @@ export function awsPolicy(
             ...member('catalog'),
             ...iamGroupReads(),
             ...(uses('iam_group') ? iamGroupWrites() : []),
+            ...(credentialChanges ? member('insights_changes') : []),
           ].sort(),
           Resource: [`arn:${partition}:iam::*:user/*`, `arn:${partition}:iam::*:group/*`],
         },

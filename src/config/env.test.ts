@@ -15,6 +15,7 @@ describe('readEnv', () => {
       sweepCron: DEFAULT_SWEEP_CRON,
       syncCron: DEFAULT_SYNC_CRON,
       reconcileCron: DEFAULT_RECONCILE_CRON,
+      insightsDigestCron: 'off',
       logLevel: 'info',
     });
   });
@@ -35,6 +36,10 @@ describe('readEnv', () => {
     [{ ...http, PORT: 'eighty' }, /^PORT must be a port number/],
     [{ ...http, LATCH_SWEEP_CRON: 'every minute' }, /^LATCH_SWEEP_CRON is not a valid cron expression/],
     [{ ...http, LATCH_SYNC_CRON: 'hourly' }, /^LATCH_SYNC_CRON is not a valid cron expression \(or "off"\)/],
+    [
+      { ...http, LATCH_INSIGHTS_DIGEST_CRON: 'weekly' },
+      /^LATCH_INSIGHTS_DIGEST_CRON is not a valid cron expression \(or "off"\)/,
+    ],
     [{ ...http, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres/],
     [{ ...http, LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     [{ ...http, SLACK_APP_TOKEN: 'xoxb-wrong' }, /^SLACK_APP_TOKEN must be an app-level token/],

@@ -51,6 +51,11 @@ const envSchema = z
       .refine((value) => value === 'off' || isValidCron(value), {
         message: 'is not a valid cron expression (or "off")',
       }),
+    LATCH_INSIGHTS_DIGEST_CRON: optionalText
+      .transform((value) => value ?? 'off')
+      .refine((value) => value === 'off' || isValidCron(value), {
+        message: 'is not a valid cron expression (or "off")',
+      }),
     LOG_LEVEL: optionalText
       .transform((value) => value ?? 'info')
       .refine((value) => (LOG_LEVELS as readonly string[]).includes(value), {
@@ -81,6 +86,8 @@ export interface Env {
   syncCron: string;
   /** `off` turns drift reconciliation off. */
   reconcileCron: string;
+  /** The weekly standing-access digest to the audit channel; `off` (the default) sends none. */
+  insightsDigestCron: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -104,6 +111,7 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     sweepCron: env.LATCH_SWEEP_CRON,
     syncCron: env.LATCH_SYNC_CRON,
     reconcileCron: env.LATCH_RECONCILE_CRON,
+    insightsDigestCron: env.LATCH_INSIGHTS_DIGEST_CRON,
     logLevel: env.LOG_LEVEL as Env['logLevel'],
   };
 }

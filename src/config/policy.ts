@@ -115,9 +115,11 @@ const policySchema = z
           .optional(),
         cross_account_role: z.string().min(1).optional(),
         external_id: z.string().min(1).optional(),
+        /** Opt-in: admins may deactivate idle access keys and remove unused console passwords from Slack. */
+        apply_credential_changes: z.boolean().default(false),
       })
       .strict()
-      .default({}),
+      .default({ apply_credential_changes: false }),
     tiers: z.record(z.string().regex(NAME, `tier names ${NAME_RULE}`), tierSchema).default({}),
     approvers: z
       .object({

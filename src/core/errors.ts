@@ -27,7 +27,14 @@ export type LatchErrorCode =
   | 'unknown_tier'
   | 'not_in_catalog'
   | 'text_too_long'
-  | 'text_not_storable';
+  | 'text_not_storable'
+  | 'no_insights_yet'
+  | 'unknown_account'
+  | 'unknown_recommendation'
+  | 'recommendation_not_applicable'
+  | 'recommendation_not_permitted'
+  | 'recommendation_denied'
+  | 'recommendation_failed';
 
 export class LatchError extends Error {
   override readonly name: string = 'LatchError';

@@ -1,3 +1,7 @@
+import type { GrantFacts, InsightRunInput, StoredInsightRun } from '../insights/insight-run.js';
+import type { InsightsDigest } from '../insights/insights-digest.js';
+import type { Inventory } from '../insights/inventory.js';
+import type { RecommendedChange } from '../insights/recommendations.js';
 import type {
   AccessRequest,
   ActivitySummary,
@@ -184,6 +188,39 @@ export interface CatalogSource {
   discover(): Promise<CatalogDiscovery>;
 }
 
+/** Reads the organization's standing access (reads only; an unreadable account goes in `failures`). */
+export interface InventoryReader {
+  read(): Promise<Inventory>;
+}
+
+/** Stored standing-access readings: the last few kept whole, and the one the last digest used. */
+export interface InsightStore {
+  /** Stores a reading with its scores and recommendations in one transaction; returns its id. */
+  saveRun(run: InsightRunInput): Promise<number>;
+  latestRun(): Promise<StoredInsightRun | undefined>;
+  /** The reading the last weekly digest reported on, if one was and it is still kept. */
+  lastDigestedRun(): Promise<StoredInsightRun | undefined>;
+  /** Marks a reading as reported by a digest (kept past the usual retention until the next one). */
+  markDigested(runId: number, at: Date): Promise<void>;
+  grantFacts(since: Date): Promise<GrantFacts>;
+  /** Ids of recommendations applied (audited `insight.applied`) at or after `since`. */
+  appliedSince(since: Date): Promise<Set<string>>;
+}
+
+/** Makes one recommended change in AWS, idempotently; says whether anything changed. */
+export interface StandingAccessChanger {
+  apply(change: RecommendedChange): Promise<{ changed: boolean }>;
+}
+
+/** What standing-access insights need: absent where Latch runs without them (tools, some tests). */
+export interface InsightsDeps {
+  inventory: InventoryReader;
+  store: InsightStore;
+  changer: StandingAccessChanger;
+  /** The actions the IAM policies `latch aws-policy` prints for this policy file allow. */
+  allowedActions: ReadonlySet<string>;
+}
+
 export interface ReviewCardData {
   request: AccessRequest;
   resource: Resource;
@@ -214,6 +251,8 @@ export interface Notifier {
   updateReviewCard(ref: SlackMessageRef, card: ReviewCardData): Promise<void>;
   /** Posts to the audit channel (in `threadTs`'s thread when given); returns the post's ts. */
   postAudit(event: AuditNotice, threadTs?: string): Promise<string | undefined>;
+  /** Posts the weekly standing-access digest to the audit channel; returns the post's ts. */
+  postInsightsDigest(digest: InsightsDigest): Promise<string | undefined>;
   alertAdmins(text: string): Promise<void>;
 }
 
@@ -294,4 +333,6 @@ export interface LatchDeps {
   newId(kind: 'request' | 'grant'): string;
   /** Metrics about decisions and AWS work; absent in tools that need none. */
   telemetry?: Telemetry;
+  /** Standing-access insights; absent in tools that need none. */
+  insights?: InsightsDeps;
 }

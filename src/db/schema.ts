@@ -183,6 +183,8 @@ export interface InsightRunTable {
   failures: string;
   /** JSON: Inventory, as read. */
   inventory: string;
+  /** When a weekly digest reported on this reading; the latest such run is kept past retention. */
+  digested_at: Timestamp | null;
 }
 
 export interface InsightScoreTable {

@@ -24,3 +24,4 @@ export const EXTEND_MODAL = 'latch_extend_modal';
 export const EXTEND_BLOCK = 'latch_extend_duration';
 export const EXTEND_INPUT = 'latch_extend_duration_input';
 export const TIER_ACTION = 'latch_tier';
+export const APPLY_INSIGHT_ACTION = 'latch_insight_apply';

@@ -32,15 +32,34 @@ const EVERY_CODE: Record<LatchErrorCode, true> = {
   not_in_catalog: true,
   text_too_long: true,
   text_not_storable: true,
+  no_insights_yet: true,
+  unknown_account: true,
+  unknown_recommendation: true,
+  recommendation_not_applicable: true,
+  recommendation_not_permitted: true,
+  recommendation_denied: true,
+  recommendation_failed: true,
 };
 const CODES = Object.keys(EVERY_CODE) as LatchErrorCode[];
 
 // Whatever a person typed may come back in a refusal: as text, never as a ping or a link.
 const TYPED = '<!channel> <http://evil.example|click> <@U0MALLORY>';
 const detail = Object.fromEntries(
-  ['resourceId', 'duration', 'requestId', 'grantId', 'email', 'user', 'tier', 'field', 'kind', 'status'].map(
-    (key) => [key, TYPED],
-  ),
+  [
+    'resourceId',
+    'duration',
+    'requestId',
+    'grantId',
+    'email',
+    'user',
+    'tier',
+    'field',
+    'kind',
+    'status',
+    'account',
+    'action',
+    'error',
+  ].map((key) => [key, TYPED]),
 );
 
 describe('errorMessage', () => {

@@ -54,6 +54,20 @@ const MESSAGES: Record<LatchErrorCode, (detail: Detail) => string> = {
     `Your ${d.field} is ${d.length} characters long; Latch keeps at most ${d.limit}. Shorten it and try again; nothing was changed.`,
   text_not_storable: (d) =>
     `Your ${d.field} contains a character Latch cannot store (a NUL, or half of an emoji). Remove it and try again; nothing was changed.`,
+  no_insights_yet: () =>
+    'Latch has not read standing access yet. It reads it after each scheduled catalog sync, or run `latch insights --refresh`.',
+  unknown_account: (d) =>
+    `The latest standing-access reading has no account \`${d.account}\`. Give a 12-digit account id it read.\nUsage: ${USAGE.admin}`,
+  unknown_recommendation: () =>
+    'That recommendation is not in the latest standing-access reading any more (AWS was read again). Nothing was changed.',
+  recommendation_not_applicable: () =>
+    'Latch does not make that change in AWS: edit the policy file instead. Nothing was changed.',
+  recommendation_not_permitted: (d) =>
+    `Latch may not make that change: its IAM policy lacks \`${d.action}\`. Nothing was changed. See \`latch aws-policy --help\`.`,
+  recommendation_denied: (d) =>
+    `AWS refused \`${d.action}\` to Latch (access denied). Nothing was changed; check the policy \`latch aws-policy\` prints is attached.`,
+  recommendation_failed: (d) =>
+    `AWS could not make the change: ${userText(String(d.error), 300)}. Try again later.`,
 };
 
 /** Longest echo of something a person typed (a resource id, a duration) in an answer. */

@@ -13,6 +13,7 @@ const KINDS = [
   'extend',
   'admin_revoke',
   'admin_sync',
+  'admin_insights',
   'admin_pin',
   'admin_unpin',
   'admin_tier',
@@ -58,6 +59,8 @@ describe('parseAccessCommand', () => {
     ],
     ['admin revoke G1 left the team', { kind: 'admin_revoke', grantId: 'G1', reason: 'left the team' }],
     ['admin sync', { kind: 'admin_sync' }],
+    ['admin insights', { kind: 'admin_insights' }],
+    ['admin INSIGHTS 111111111111', { kind: 'admin_insights', accountId: '111111111111' }],
     [
       'admin pin <@U0BOB|bob> bob@corp.example',
       { kind: 'admin_pin', userId: 'U0BOB', email: 'bob@corp.example' },
@@ -142,7 +145,8 @@ describe('parseAccessCommand', () => {
     ['breakglass prod', 'a justification is required'],
     ['admin tier readonly-222222222222', 'Say which resource and which tier'],
     ['admin tier r low now', 'Say which resource and which tier'],
-    ['admin frob', 'Say what to do: sync, revoke, tier, pin or unpin'],
+    ['admin frob', 'Say what to do: sync, insights, revoke, tier, pin or unpin'],
+    ['admin insights 111111111111 extra', '`admin insights` takes at most one account id'],
     ['frobnicate', '`frobnicate` is not an /access command'],
   ])('answers %j with what was wrong and the usage', (text, want) => {
     const got = parseAccessCommand(text);

@@ -12,6 +12,7 @@ export type AccessCommand =
   | { kind: 'extend'; grantId: string; durationText: string; justification: string }
   | { kind: 'admin_revoke'; grantId: string; reason: string }
   | { kind: 'admin_sync' }
+  | { kind: 'admin_insights'; accountId?: string }
   | { kind: 'admin_pin'; userId: string; email: string }
   | { kind: 'admin_unpin'; userId: string }
   | { kind: 'admin_tier'; resourceId: string; tier: string }
@@ -65,6 +66,10 @@ export function parseAccessCommand(text: string): AccessCommand {
       if (action?.toLowerCase() === 'sync') {
         return grantId ? usage('`admin sync` takes no arguments.') : { kind: 'admin_sync' };
       }
+      if (action?.toLowerCase() === 'insights') {
+        if (reason.length) return usage('`admin insights` takes at most one account id.');
+        return { kind: 'admin_insights', ...(grantId ? { accountId: grantId } : {}) };
+      }
       if (action?.toLowerCase() === 'pin' || action?.toLowerCase() === 'unpin') {
         const userId = slackUserRef(grantId);
         const pin = action.toLowerCase() === 'pin';
@@ -78,7 +83,7 @@ export function parseAccessCommand(text: string): AccessCommand {
         if (!grantId || !tier || extra.length) return usage('Say which resource and which tier.');
         return { kind: 'admin_tier', resourceId: grantId, tier };
       }
-      return usage('Say what to do: sync, revoke, tier, pin or unpin.');
+      return usage('Say what to do: sync, insights, revoke, tier, pin or unpin.');
     }
     case 'breakglass': {
       const [resourceId, ...reason] = args;

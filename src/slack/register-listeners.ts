@@ -2,6 +2,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { LatchDeps } from '../core/ports.js';
 import {
   ACKNOWLEDGE_ACTION,
+  APPLY_INSIGHT_ACTION,
   APPROVE_ACTION,
   APPROVE_FOR_ACTION,
   CANCEL_ACTION,
@@ -18,6 +19,7 @@ import {
 } from './action-ids.js';
 import { handleAccessCommand } from './listeners/access-command.js';
 import { handleAppHomeOpened } from './listeners/app-home-opened.js';
+import { handleApplyInsightButton } from './listeners/apply-insight-button.js';
 import { handleApproveButton } from './listeners/approve-button.js';
 import { handleApproveForSelect } from './listeners/approve-for-select.js';
 import { handleCancelButton } from './listeners/cancel-button.js';
@@ -52,4 +54,5 @@ export function registerListeners(app: App, deps: LatchDeps): void {
   app.event('app_home_opened', handleAppHomeOpened(deps));
   app.action(RESOURCE_INPUT, handleResourceChosen(deps));
   app.action(TIER_ACTION, handleTierSelect(deps));
+  app.action<BlockButtonAction>(new RegExp(`^${APPLY_INSIGHT_ACTION}:`), handleApplyInsightButton(deps));
 }

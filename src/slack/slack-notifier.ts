@@ -9,8 +9,10 @@ import type {
   RequesterNotice,
   ReviewCardData,
 } from '../core/ports.js';
+import type { InsightsDigest } from '../insights/insights-digest.js';
 import { approvalCard } from './blocks/approval-card.js';
 import { auditPost } from './blocks/audit-post.js';
+import { insightsDigestText } from './blocks/insights-digest-text.js';
 import { requesterNotice } from './blocks/requester-notice.js';
 import { reviewCard } from './blocks/review-card.js';
 
@@ -80,9 +82,20 @@ export class SlackNotifier implements Notifier {
 
   /** Posts to the audit channel, joining it first if Slack says Latch is not in it. */
   async postAudit(event: AuditNotice, threadTs?: string): Promise<string | undefined> {
+    return this.postInAuditChannel({ ...auditPost(event), ...(threadTs ? { thread_ts: threadTs } : {}) });
+  }
+
+  async postInsightsDigest(digest: InsightsDigest): Promise<string | undefined> {
+    return this.postInAuditChannel({ text: insightsDigestText(digest) });
+  }
+
+  /** Posts to the audit channel, joining it once if Latch is not in it yet; admins are told if it cannot. */
+  private async postInAuditChannel(
+    content: { text: string } & Record<string, unknown>,
+  ): Promise<string | undefined> {
     const channel = this.options.auditChannel;
     if (!channel) return undefined;
-    const message = { channel, ...auditPost(event), ...(threadTs ? { thread_ts: threadTs } : {}) };
+    const message = { channel, ...content } as Parameters<WebClient['chat']['postMessage']>[0];
     try {
       return (await this.client.chat.postMessage(message)).ts;
     } catch (error) {

@@ -4,6 +4,7 @@ import { AwsProvisioner } from '../../src/aws/aws-provisioner.js';
 import { awsSettingsFrom } from '../../src/aws/aws-settings.js';
 import { discoverCatalog } from '../../src/aws/catalog-discovery.js';
 import { readInventory } from '../../src/aws/read-inventory.js';
+import { AwsStandingAccessChanger } from '../../src/aws/standing-access-changer.js';
 import { type AwsPolicyResult, awsPolicy, type IamPolicyDocument } from '../../src/cli/aws-policy.js';
 import { type LoadedPolicy, parsePolicy } from '../../src/config/policy.js';
 import type { Resource } from '../../src/core/model.js';
@@ -60,6 +61,7 @@ describe('the IAM policies `latch aws-policy` prints allow every call Latch make
         identity_center: { identity_store_id: aws.identityStoreId },
         cross_account_role: ROLE_NAME,
         external_id: EXTERNAL_ID,
+        apply_credential_changes: true,
       },
       resources: [
         { id: 'oncall', kind: 'sso_group', group_id: oncall, tier: 'low' },
@@ -126,6 +128,27 @@ describe('the IAM policies `latch aws-policy` prints allow every call Latch make
     const inventory = await readInventory({ ...settings });
     expect(inventory.failures).toEqual([]);
     expect(inventory.accounts.map((a) => a.accountId).sort()).toEqual([aws.accountId, MEMBER_ACCOUNT].sort());
+
+    // Applying the credential recommendations (opted in above), in both accounts.
+    const changes = new AwsProvisioner(settings);
+    try {
+      const changer = new AwsStandingAccessChanger(changes);
+      for (const account of [aws.accountId, MEMBER_ACCOUNT]) {
+        const accessKeyId = aws.iam.access.addAccessKey(account, 'alice-iam');
+        const userName = 'alice-iam';
+        const key = { action: 'deactivate_access_key', accountId: account, userName, accessKeyId } as const;
+        expect(await changer.apply(key)).toEqual({ changed: true });
+        const console = { action: 'delete_login_profile', accountId: account, userName } as const;
+        expect(await changer.apply(console)).toEqual({ changed: true });
+        // Applied again (a second click): nothing left to change.
+        expect(await changer.apply(key)).toEqual({ changed: false });
+        expect(await changer.apply(console)).toEqual({ changed: false });
+        expect(aws.iam.access.accessKeys(account, 'alice-iam').map((k) => k.status)).toEqual(['Inactive']);
+        expect(aws.iam.access.loginProfile(account, 'alice-iam')).toBeUndefined();
+      }
+    } finally {
+      changes.destroy();
+    }
   });
   afterAll(async () => {
     await aws.close();
@@ -145,6 +168,9 @@ describe('the IAM policies `latch aws-policy` prints allow every call Latch make
       // ci-bot has no console password, in either account.
       'iam:GetLoginProfile',
       'iam:GetLoginProfile',
+      // alice-iam's password was already removed by the first apply, in each account.
+      'iam:DeleteLoginProfile',
+      'iam:DeleteLoginProfile',
     ]);
     const seen = new Set(
       aws.calls.map((c) => `${actionOf(c)}@${c.account === aws.accountId ? 'home' : 'member'}`),

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessRequest, Grant } from '../../src/core/model.js';
-import { grantFacts, KEEP_RUNS, latestInsightRun, saveInsightRun } from '../../src/db/queries/insights.js';
+import {
+  appliedRecommendationIds,
+  grantFacts,
+  KEEP_RUNS,
+  lastDigestedInsightRun,
+  latestInsightRun,
+  markInsightRunDigested,
+  saveInsightRun,
+} from '../../src/db/queries/insights.js';
 import type { Inventory } from '../../src/insights/inventory.js';
 import { recommendations } from '../../src/insights/recommendations.js';
 import { scoreInventory } from '../../src/insights/score-inventory.js';
@@ -135,6 +143,34 @@ describe(`insight runs in the database on ${DIALECT}`, { timeout: 20_000 }, () =
       )
       .execute();
     expect(orphans).toEqual([]);
+  });
+
+  it('keeps the run the last digest reported on past retention, until a later one is digested', async () => {
+    const digested = await save(db, daysAgo(7));
+    await markInsightRunDigested(db.database.db, digested, NOW);
+    for (let i = 0; i < KEEP_RUNS + 1; i += 1) await save(db, NOW);
+    expect((await lastDigestedInsightRun(db.database.db))?.id).toBe(digested);
+    expect(await db.database.db.selectFrom('insight_run').select('id').execute()).toHaveLength(KEEP_RUNS + 1);
+
+    const latest = await latestInsightRun(db.database.db);
+    await markInsightRunDigested(db.database.db, latest?.id ?? 0, NOW);
+    await save(db, NOW);
+    expect((await lastDigestedInsightRun(db.database.db))?.id).toBe(latest?.id);
+    const ids = (await db.database.db.selectFrom('insight_run').select('id').execute()).map((r) => r.id);
+    expect(ids).not.toContain(digested);
+    expect(ids).toHaveLength(KEEP_RUNS);
+  });
+
+  it('knows which recommendations were applied since a reading, from the audit log', async () => {
+    const at = (days: number) => ({ at: daysAgo(days), actor: 'U0ADMIN' });
+    await db.store.appendAudit({ ...at(3), action: 'insight.applied', detail: { recommendationId: 'old' } });
+    await db.store.appendAudit({ ...at(1), action: 'insight.applied', detail: { recommendationId: 'new' } });
+    await db.store.appendAudit({
+      ...at(1),
+      action: 'insight.apply_failed',
+      detail: { recommendationId: 'failed' },
+    });
+    expect([...(await appliedRecommendationIds(db.database.db, daysAgo(2)))]).toEqual(['new']);
   });
 
   it('reads the grants that explain access now, and the recent ones with their activity', async () => {

@@ -65,6 +65,42 @@ export const accessHandlers: Record<string, Handler> = {
     );
   },
 
+  // IAM writes the inventory's recommendations make (UpdateAccessKey, DeleteLoginProfile): empty results.
+  DeleteLoginProfile(state, params, context) {
+    const u = iamUser(state.forCaller(context.account), requiredParam(params, 'UserName', POLICY_NAME, 128));
+    if (!state.access.deleteLoginProfile(context.account, u.userName.toLowerCase())) {
+      throw new AwsError(404, 'NoSuchEntity', `Login Profile for User ${u.userName} cannot be found.`);
+    }
+    return undefined;
+  },
+
+  UpdateAccessKey(state, params, context) {
+    const id = requiredParam(params, 'AccessKeyId', ACCESS_KEY_ID, 128);
+    const status = params.Status;
+    if (status !== 'Active' && status !== 'Inactive') {
+      throw new AwsError(
+        400,
+        'ValidationError',
+        `1 validation error detected: Value '${status ?? 'null'}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`,
+      );
+    }
+    // Without UserName IAM changes the caller's own key; the fake's callers are not IAM users.
+    if (params.UserName === undefined) {
+      throw new AwsError(
+        400,
+        'ValidationError',
+        'Must specify userName when calling with non-User credentials',
+      );
+    }
+    const u = iamUser(state.forCaller(context.account), requiredParam(params, 'UserName', POLICY_NAME, 128));
+    const key = state.access
+      .accessKeys(context.account, u.userName.toLowerCase())
+      .find((k) => k.accessKeyId === id);
+    if (!key) throw new AwsError(404, 'NoSuchEntity', `The Access Key with id ${id} cannot be found.`);
+    key.status = status;
+    return undefined;
+  },
+
   ListAccessKeys(state, params, context) {
     // Without UserName IAM lists the caller's own keys; the fake's callers are not IAM users.
     if (params.UserName === undefined) {

@@ -1,4 +1,5 @@
 import {
+  DeleteLoginProfileCommand,
   GetAccessKeyLastUsedCommand,
   GetLoginProfileCommand,
   GetPolicyVersionCommand,
@@ -10,6 +11,7 @@ import {
   NoSuchEntityException,
   paginateListAttachedUserPolicies,
   paginateListRoles,
+  UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAwsServer, startFakeAwsServer } from './fake-aws-server.js';
@@ -120,5 +122,29 @@ describe('fake IAM: credentials and policies', () => {
       UserName: 'bob',
       AccessKeyLastUsed: { LastUsedDate: new Date('2026-03-01T00:00:00Z'), ServiceName: 'ec2' },
     });
+  });
+
+  it('deactivates a key with UpdateAccessKey, and answers NoSuchEntity for a key the user does not have', async () => {
+    server.iam.addUser(account, { userName: 'carol' });
+    const key = server.iam.access.addAccessKey(account, 'carol');
+    await iam.send(new UpdateAccessKeyCommand({ UserName: 'carol', AccessKeyId: key, Status: 'Inactive' }));
+    const { AccessKeyMetadata } = await iam.send(new ListAccessKeysCommand({ UserName: 'carol' }));
+    expect(AccessKeyMetadata?.map((k) => k.Status)).toEqual(['Inactive']);
+    const missing = await errorOf(
+      iam.send(new UpdateAccessKeyCommand({ UserName: 'alice', AccessKeyId: key, Status: 'Inactive' })),
+    );
+    expect(missing).toBeInstanceOf(NoSuchEntityException);
+  });
+
+  it('deletes a console password once; the second DeleteLoginProfile answers NoSuchEntity', async () => {
+    server.iam.addUser(account, { userName: 'dave' });
+    server.iam.access.addLoginProfile(account, 'dave');
+    await iam.send(new DeleteLoginProfileCommand({ UserName: 'dave' }));
+    expect(await errorOf(iam.send(new GetLoginProfileCommand({ UserName: 'dave' })))).toBeInstanceOf(
+      NoSuchEntityException,
+    );
+    expect(await errorOf(iam.send(new DeleteLoginProfileCommand({ UserName: 'dave' })))).toBeInstanceOf(
+      NoSuchEntityException,
+    );
   });
 });

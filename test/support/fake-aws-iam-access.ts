@@ -221,6 +221,11 @@ export class IamAccessState {
 
   // ---- used by the operations ----
 
+  /** Removes a console password; false when the user had none. */
+  deleteLoginProfile(account: string, userKey: string): boolean {
+    return this.loginProfiles.delete(`${account}/${userKey}`);
+  }
+
   loginProfile(account: string, userKey: string) {
     return this.loginProfiles.get(`${account}/${userKey}`);
   }

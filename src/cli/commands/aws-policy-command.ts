@@ -8,7 +8,8 @@ export const awsPolicyCommand: CliCommand = {
   summary: 'print the least-privilege IAM policies Latch needs, as JSON',
   help: `Prints an IAM policy document covering exactly the AWS calls Latch makes (catalog sync,
 identity lookups, CloudTrail activity, the standing-access reads of \`latch insights\`, and the
-writes of each resource kind the policy file uses),
+writes of each resource kind the policy file uses, and iam:UpdateAccessKey and iam:DeleteLoginProfile
+when aws.apply_credential_changes lets admins apply those insights recommendations from Slack),
 derived from the same list of operations the code calls. Notes go to stderr.
 
   --part latch   (default) for the role or user Latch runs as

@@ -4,7 +4,8 @@ import { type CliCommand, DATABASE_HELP, EXIT_FAILED, EXIT_OK, UsageError } from
 import { POLICY_OPTION, policyFileFrom } from '../policy-file-option.js';
 
 const DEFAULT_TOP = 10;
-const HISTORY_MS = 30 * 86_400_000;
+// The report printed below says what failed; the use case's log lines would repeat it.
+const quietLog = { info() {}, warn() {}, error() {} };
 
 export const insightsCommand: CliCommand = {
   name: 'insights',
@@ -52,34 +53,33 @@ reading yet, or the database or policy file is unusable, 2 bad usage`,
         return EXIT_FAILED;
       }
       if (loaded) {
-        const [{ awsSettingsFrom }, { readInventory }, { scoreInventory }, { recommendations }] =
+        const [{ awsSettingsFrom }, { readInventory }, { KyselyStore }, { KyselyInsightStore }, refresh] =
           await Promise.all([
             import('../../aws/aws-settings.js'),
             import('../../aws/read-inventory.js'),
-            import('../../insights/score-inventory.js'),
-            import('../../insights/recommendations.js'),
+            import('../../db/kysely-store.js'),
+            import('../../db/kysely-insight-store.js'),
+            import('../../core/use-cases/refresh-insights.js'),
           ]);
-        const inventory = await readInventory(awsSettingsFrom(loaded));
-        const now = new Date();
-        const { activeGrants, history } = await queries.grantFacts(
-          database.db,
-          new Date(now.getTime() - HISTORY_MS),
-        );
+        const { effectiveResources } = await import('../../core/catalog-tiers.js');
+        const store = new KyselyStore(database.db);
         const { policy } = loaded;
-        const resources = policy.resources.flatMap((r) => {
-          const tier = policy.tiers[r.tier];
-          return tier ? [{ ...r, maxDurationSeconds: tier.maxDurationSeconds }] : [];
-        });
-        const scores = scoreInventory(inventory, policy.resources, activeGrants, now);
-        await queries.saveInsightRun(database.db, {
-          readAt: inventory.readAt,
-          finishedAt: new Date(),
-          trigger: 'cli',
-          actor: `cli:${process.env.USER ?? 'unknown'}@${hostname()}`,
-          inventory,
-          scores,
-          recommendations: recommendations({ inventory, scores, resources, grantHistory: history, now }),
-        });
+        const [catalog, overrides] = await Promise.all([store.listCatalog(), store.listTierOverrides()]);
+        await refresh.refreshInsights(
+          {
+            insights: {
+              inventory: { read: () => readInventory(awsSettingsFrom(loaded)) },
+              store: new KyselyInsightStore(database.db),
+            },
+            clock: { now: () => new Date() },
+            log: quietLog,
+            policy: {
+              tiers: policy.tiers,
+              resources: effectiveResources(policy.resources, catalog, overrides),
+            },
+          },
+          { trigger: 'cli', actor: `cli:${process.env.USER ?? 'unknown'}@${hostname()}` },
+        );
       }
       const run = await queries.latestInsightRun(database.db);
       if (!run) {

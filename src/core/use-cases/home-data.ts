@@ -1,9 +1,12 @@
+import type { RecommendationLine, RiskLine } from '../../insights/insights-view.js';
 import { isPerson } from '../approvers.js';
 import { authorizeDecision } from '../authorize-decision.js';
 import { findResource, tierOf } from '../catalog.js';
+import { LatchError } from '../errors.js';
 import type { AccessRequest, AuditEvent, DriftFinding, Grant, Person, Resource, SyncRun } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { UNCLASSIFIED_TIER } from '../tiers.js';
+import { latestInsightsView } from './admin-insights.js';
 
 export interface HomeData {
   viewer: Person;
@@ -25,6 +28,13 @@ export interface HomeData {
     /** Access in AWS no grant explains, oldest first. */
     drift: DriftFinding[];
     recentAudit: AuditEvent[];
+    /** The latest standing-access reading, riskiest first; undefined before the first. */
+    insights?: {
+      readAt: Date;
+      failures: number;
+      principals: RiskLine[];
+      recommendations: RecommendationLine[];
+    };
   };
 }
 
@@ -64,15 +74,17 @@ export async function homeData(deps: LatchDeps, viewerId: string): Promise<HomeD
   }
   if (!isAdmin) return { viewer, isAdmin, myGrants, myPending, toDecide };
   const usageSince = new Date(deps.clock.now().getTime() - USAGE_WINDOW_DAYS * 86_400_000);
-  const [activeGrants, revoking, recentAudit, discovered, lastSync, drift, usage] = await Promise.all([
-    store.listGrants({ statuses: ['active'] }),
-    store.listGrants({ statuses: ['revoking'] }),
-    store.listRecentAudit(15),
-    store.listCatalog(),
-    store.lastSyncRun(),
-    store.listDriftFindings(),
-    store.activityByResource(usageSince),
-  ]);
+  const [activeGrants, revoking, recentAudit, discovered, lastSync, drift, usage, insights] =
+    await Promise.all([
+      store.listGrants({ statuses: ['active'] }),
+      store.listGrants({ statuses: ['revoking'] }),
+      store.listRecentAudit(15),
+      store.listCatalog(),
+      store.lastSyncRun(),
+      store.listDriftFindings(),
+      store.activityByResource(usageSince),
+      homeInsights(deps),
+    ]);
   const resources = new Set(policy.resources.map((r) => r.id));
   const unclassified = discovered
     .filter((entry) => !entry.policyResourceId && !resources.has(entry.id))
@@ -104,6 +116,19 @@ export async function homeData(deps: LatchDeps, viewerId: string): Promise<HomeD
         .filter((u) => u.idle > 0)
         .sort((a, b) => b.idle / b.grants - a.idle / a.grants || b.idle - a.idle),
       recentAudit,
+      ...(insights ? { insights } : {}),
     },
   };
+}
+
+/** Home still draws when insights cannot be read: the section then says it was not read. */
+async function homeInsights(deps: LatchDeps): Promise<NonNullable<HomeData['admin']>['insights']> {
+  try {
+    const view = await latestInsightsView(deps.insights);
+    const { readAt, failures, principals, recommendations } = view;
+    return { readAt, failures: failures.length, principals, recommendations };
+  } catch (error) {
+    if (!(error instanceof LatchError)) deps.log.warn({ err: error }, 'cannot read insights for App Home');
+    return undefined;
+  }
 }

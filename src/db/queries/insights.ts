@@ -1,9 +1,14 @@
 import type { Kysely } from 'kysely';
-import type { Inventory, InventoryFailure } from '../../insights/inventory.js';
-import type { GrantHistoryEntry, Recommendation } from '../../insights/recommendations.js';
+import type {
+  GrantFacts,
+  InsightRunInput,
+  StoredInsightRun,
+  StoredScore,
+} from '../../insights/insight-run.js';
+import type { InventoryFailure } from '../../insights/inventory.js';
+import type { Recommendation } from '../../insights/recommendations.js';
 import type { RiskReason } from '../../insights/risk-reasons.js';
-import { type InventoryScores, principalLabel } from '../../insights/score-inventory.js';
-import type { ActiveGrantRef } from '../../insights/standing-access.js';
+import { principalLabel } from '../../insights/score-inventory.js';
 import { principalKey } from '../../insights/standing-access.js';
 import type { Database } from '../schema.js';
 
@@ -11,32 +16,7 @@ import type { Database } from '../schema.js';
 export const KEEP_RUNS = 10;
 const ROWS_PER_INSERT = 500;
 
-export interface InsightRunInput {
-  readAt: Date;
-  finishedAt: Date;
-  trigger: string;
-  actor: string;
-  inventory: Inventory;
-  scores: InventoryScores;
-  recommendations: Recommendation[];
-}
-
-export interface StoredScore {
-  subjectKind: 'policy' | 'principal' | 'account';
-  subjectId: string;
-  accountId?: string;
-  label: string;
-  score: number;
-  reasons: RiskReason[];
-}
-
-export interface StoredInsightRun {
-  id: number;
-  readAt: Date;
-  failures: InventoryFailure[];
-  scores: StoredScore[];
-  recommendations: Recommendation[];
-}
+export type { InsightRunInput, StoredInsightRun, StoredScore } from '../../insights/insight-run.js';
 
 /** Stores one run whole, in one transaction, and drops runs older than the last KEEP_RUNS. */
 export async function saveInsightRun(db: Kysely<Database>, run: InsightRunInput): Promise<number> {
@@ -102,19 +82,46 @@ export async function saveInsightRun(db: Kysely<Database>, run: InsightRunInput)
         .execute();
     }
     const kept = tx.selectFrom('insight_run').select('id').orderBy('id', 'desc').limit(KEEP_RUNS);
-    await tx.deleteFrom('insight_run').where('id', 'not in', kept).execute();
+    const digested = tx
+      .selectFrom('insight_run')
+      .select('id')
+      .where('digested_at', 'is not', null)
+      .orderBy('id', 'desc')
+      .limit(1);
+    await tx.deleteFrom('insight_run').where('id', 'not in', kept).where('id', 'not in', digested).execute();
     return id;
   });
 }
 
 /** The latest run, its scores riskiest first and its recommendations in their order; undefined before the first. */
 export async function latestInsightRun(db: Kysely<Database>): Promise<StoredInsightRun | undefined> {
-  const run = await db
-    .selectFrom('insight_run')
-    .select(['id', 'read_at', 'failures'])
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  return insightRun(db, false);
+}
+
+/** The latest run a weekly digest reported on, if it is still kept. */
+export async function lastDigestedInsightRun(db: Kysely<Database>): Promise<StoredInsightRun | undefined> {
+  return insightRun(db, true);
+}
+
+export async function markInsightRunDigested(db: Kysely<Database>, runId: number, at: Date): Promise<void> {
+  await db.updateTable('insight_run').set({ digested_at: at }).where('id', '=', runId).execute();
+}
+
+/** Ids of the recommendations applied from Slack (audited `insight.applied`) at or after `since`. */
+export async function appliedRecommendationIds(db: Kysely<Database>, since: Date): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('audit_event')
+    .select('detail')
+    .where('action', '=', 'insight.applied')
+    .where('at', '>=', since)
+    .execute();
+  return new Set(rows.map((r) => String(r.detail.recommendationId)));
+}
+
+async function insightRun(db: Kysely<Database>, digested: boolean): Promise<StoredInsightRun | undefined> {
+  let query = db.selectFrom('insight_run').select(['id', 'read_at', 'failures']);
+  if (digested) query = query.where('digested_at', 'is not', null);
+  const run = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!run) return undefined;
   const scores = await db
     .selectFrom('insight_score')
@@ -157,10 +164,7 @@ export async function latestInsightRun(db: Kysely<Database>): Promise<StoredInsi
 }
 
 /** Grants that explain access in AWS now, and the last `days` of grants with their activity, for the rules. */
-export async function grantFacts(
-  db: Kysely<Database>,
-  since: Date,
-): Promise<{ activeGrants: ActiveGrantRef[]; history: GrantHistoryEntry[] }> {
+export async function grantFacts(db: Kysely<Database>, since: Date): Promise<GrantFacts> {
   const active = await db
     .selectFrom('access_grant')
     .select(['resource_id', 'principal_id'])

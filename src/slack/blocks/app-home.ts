@@ -5,6 +5,7 @@ import { UNCLASSIFIED_TIER } from '../../core/tiers.js';
 import type { HomeData } from '../../core/use-cases/home-data.js';
 import { CANCEL_ACTION, HOME_MORE_ACTION, RELEASE_ACTION, TIER_ACTION } from '../action-ids.js';
 import { decisionButtons } from './decision-buttons.js';
+import { insightsReadLine, recommendationRow, riskRow } from './insights-home.js';
 import { escapeMrkdwn, MAX_VIEW_BLOCKS, mention, slackTime, userText } from './mrkdwn.js';
 
 /** Rows per section before "Show more"; `expanded` lifts it, still inside Slack's 100-block cap. */
@@ -18,6 +19,8 @@ type Section =
   | 'all-grants'
   | 'stuck'
   | 'drift'
+  | 'risks'
+  | 'recommendations'
   | 'rarely-used'
   | 'catalog'
   | 'audit';
@@ -78,6 +81,22 @@ export function appHomeView(data: HomeData, expanded: ReadonlySet<string> = new 
           `*${userText(f.resourceId, 100)}* · \`${userText(f.principalId, 200)}\` · since ${slackTime(f.foundAt)}`,
         ),
     );
+    const insights = admin.insights;
+    list(
+      'risks',
+      'Riskiest standing access',
+      insights?.principals ?? [],
+      insights ? 'None scores above 0.' : 'Not read yet.',
+      riskRow,
+    );
+    list(
+      'recommendations',
+      'Recommended changes',
+      (insights?.recommendations ?? []).map((r, i) => ({ r, i })),
+      insights ? 'None: nothing to change.' : 'Not read yet.',
+      ({ r, i }) => recommendationRow(r, i),
+    );
+    blocks.push(context(insightsReadLine(insights?.readAt, insights?.failures ?? 0)));
     list(
       'rarely-used',
       'Granted but rarely used (30 days)',

@@ -9,7 +9,7 @@ export const USAGE: Record<string, string> = {
   cancel: '`/access cancel <request-id>` withdraws your pending request',
   breakglass: '`/access breakglass <resource-id> <justification…>`',
   admin:
-    '`/access admin sync` · `/access admin revoke <grant-id> [reason]` · `/access admin tier <resource-id> <tier>` · `/access admin pin <slack-user-id|slack-email> <aws-email>` · `/access admin unpin <slack-user-id|slack-email>`',
+    '`/access admin sync` · `/access admin insights [account-id]` · `/access admin revoke <grant-id> [reason]` · `/access admin tier <resource-id> <tier>` · `/access admin pin <slack-user-id|slack-email> <aws-email>` · `/access admin unpin <slack-user-id|slack-email>`',
   help: '`/access help` shows this',
 };
 

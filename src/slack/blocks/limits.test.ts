@@ -7,6 +7,8 @@ import { approvalCard } from './approval-card.js';
 import { auditPost } from './audit-post.js';
 import { denyModal } from './deny-modal.js';
 import { helpText } from './help.js';
+import { insightsDigestText } from './insights-digest-text.js';
+import { insightsText } from './insights-text.js';
 import { MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS } from './mrkdwn.js';
 import { myAccessText, resourcesText } from './my-access.js';
 import { requestModal } from './request-modal.js';
@@ -96,11 +98,15 @@ function checkLimits(
     if (typeof o.action_id === 'string') expect(o.action_id.length).toBeLessThanOrEqual(LIMITS.actionId);
     if (typeof o.block_id === 'string') expect(o.block_id.length).toBeLessThanOrEqual(LIMITS.blockId);
     if (o.type === 'header') expect(o.text.text.length).toBeLessThanOrEqual(LIMITS.header);
+    if (o.confirm?.title) {
+      expect(o.confirm.title.text.length).toBeLessThanOrEqual(100);
+      expect(o.confirm.text.text.length).toBeLessThanOrEqual(300);
+    }
     if (o.type === 'button') {
       expect(o.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
       expect(String(o.value ?? '').length).toBeLessThanOrEqual(LIMITS.buttonValue);
     }
-    if (o.text && typeof o.text === 'object' && 'value' in o) {
+    if (o.type !== 'button' && o.text && typeof o.text === 'object' && 'value' in o) {
       expect(o.text.text.length).toBeLessThanOrEqual(LIMITS.optionText);
       expect(String(o.value).length).toBeLessThanOrEqual(LIMITS.optionValue);
     }
@@ -204,9 +210,24 @@ describe('every Block Kit builder stays inside Slack’s limits with worst-case 
         rarelyUsed: many({ resourceId: huge, grants: 9, idle: 9 }),
         drift: many({ resourceId: huge, principalId: huge, foundAt: new Date(0), lastSeenAt: new Date(0) }),
         recentAudit: many(audit),
+        insights: {
+          readAt: new Date(0),
+          failures: 3,
+          principals: many({ label: huge, score: 100, reasons: [huge, huge] }),
+          recommendations: many({
+            id: 'x'.repeat(2000),
+            title: huge,
+            risk: 100,
+            action: 'iam:UpdateAccessKey',
+            canApply: true,
+          }),
+        },
       },
     };
     checkLimits(appHomeView(data), MAX_VIEW_BLOCKS);
+    // The insights section survives the cut to 100 blocks: 5 of its recommendations, each with Apply.
+    const applyButtons = JSON.stringify(appHomeView(data).blocks).match(/"action_id":"latch_insight_apply:/g);
+    expect(applyButtons?.length).toBe(5);
     checkLimits(
       appHomeView(
         data,
@@ -217,6 +238,8 @@ describe('every Block Kit builder stays inside Slack’s limits with worst-case 
           'all-grants',
           'stuck',
           'drift',
+          'risks',
+          'recommendations',
           'rarely-used',
           'catalog',
           'audit',
@@ -232,5 +255,41 @@ describe('every Block Kit builder stays inside Slack’s limits with worst-case 
     ).toBeLessThanOrEqual(MAX_SECTION_TEXT);
     expect(resourcesText(Array(200).fill(resource), huge).length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
     expect(helpText().length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+  });
+
+  it('insights answers and the digest stay within a message’s text, escaped, however much AWS holds', () => {
+    // chat.postMessage truncates text past 40,000 characters (PLATFORM.md).
+    const line = { label: huge, score: 100, reasons: [huge, huge] };
+    const many = <T>(item: T) => Array.from({ length: 500 }, () => item);
+    const answer = insightsText({
+      runId: 1,
+      readAt: new Date(0),
+      failures: many({ accountId: '333333333333', step: huge, error: huge }),
+      accounts: many(line),
+      principals: many(line),
+      recommendations: many({
+        id: huge,
+        title: huge,
+        risk: 100,
+        action: 'iam:UpdateAccessKey',
+        canApply: false,
+      }),
+    });
+    const digest = insightsDigestText({
+      readAt: new Date(0),
+      sinceReadAt: new Date(0),
+      newRisks: many({ label: huge, score: 1 }),
+      resolvedRisks: many({ label: huge, score: 1 }),
+      scoreChanges: many({ kind: 'principal', label: huge, from: 1, to: 2 }),
+      newRecommendations: many({ title: huge, risk: 1 }),
+      resolvedRecommendations: many({ title: huge, risk: 1 }),
+      risks: 500,
+      recommendations: 500,
+      failures: 3,
+    });
+    for (const text of [answer, digest]) {
+      expect(text.length).toBeLessThanOrEqual(40_000);
+      expect(text).not.toContain('<!channel>');
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { searchCatalog } from '../../core/catalog.js';
 import { formatDuration } from '../../core/duration.js';
 import type { LatchDeps } from '../../core/ports.js';
+import { adminInsights } from '../../core/use-cases/admin-insights.js';
 import { adminRevokeGrant } from '../../core/use-cases/admin-revoke-grant.js';
 import { adminSync } from '../../core/use-cases/admin-sync.js';
 import { breakGlass } from '../../core/use-cases/break-glass.js';
@@ -16,6 +17,7 @@ import { setResourceTier } from '../../core/use-cases/set-resource-tier.js';
 import { extensionText } from '../blocks/extension-text.js';
 import { filedText } from '../blocks/filed-text.js';
 import { helpText } from '../blocks/help.js';
+import { insightsText } from '../blocks/insights-text.js';
 import { myAccessText, resourcesText } from '../blocks/my-access.js';
 import { requestModal } from '../blocks/request-modal.js';
 import { syncText } from '../blocks/sync-text.js';
@@ -82,6 +84,8 @@ export function handleAccessCommand(deps: LatchDeps) {
           const run = await adminSync(deps, { adminId: userId });
           return run ? syncText(run) : 'A catalog sync is already running; its result will show on App Home.';
         }
+        case 'admin_insights':
+          return insightsText(await adminInsights(deps, { adminId: userId, ...parsed }));
         case 'admin_pin': {
           const { pin, previous } = await pinIdentity(deps, { adminId: userId, ...parsed });
           return `<@${pin.slackUserId}> is now matched in AWS as \`${pin.awsEmail}\`${previous ? ` (was \`${previous}\`)` : ''}. Their next grant uses it; this is in the audit log.`;
@@ -110,7 +114,7 @@ export function handleAccessCommand(deps: LatchDeps) {
       }
     });
     // Everything past here changed (or listed) the caller's own access: keep their Home current.
-    if (parsed.kind !== 'list') {
+    if (parsed.kind !== 'list' && parsed.kind !== 'admin_insights') {
       await publishHome(deps, client, userId).catch((err) =>
         deps.log.warn({ err }, 'could not redraw App Home'),
       );
