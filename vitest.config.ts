@@ -6,7 +6,7 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       // Migrating a fresh embedded database takes seconds when the machine is busy.
       { extends: true, test: { name: 'db', include: ['test/db/**/*.test.ts'], hookTimeout: 30_000 } },
-      { extends: true, test: { name: 'aws', include: ['test/aws/**/*.test.ts'] } },
+      { extends: true, test: { name: 'aws', include: ['test/aws/**/*.test.ts'], hookTimeout: 30_000 } },
       { extends: true, test: { name: 'support', include: ['test/support/**/*.test.ts'] } },
       { extends: true, test: { name: 'manifest', include: ['test/manifest/**/*.test.ts'] } },
       {
