@@ -8,6 +8,7 @@ import { discoverCatalog } from './aws/catalog-discovery.js';
 import { readInventory } from './aws/read-inventory.js';
 import { AwsStandingAccessChanger } from './aws/standing-access-changer.js';
 import { awsPolicy } from './cli/aws-policy.js';
+import { insightsDigestCron } from './config/digest-schedule.js';
 import type { Env } from './config/env.js';
 import type { LoadedPolicy } from './config/policy.js';
 import { shortId } from './core/ids.js';
@@ -232,9 +233,10 @@ export async function createLatch(
           { name: 'drift reconciliation', runAtStart: false },
         );
       }
-      if (env.insightsDigestCron !== 'off') {
+      const digestCron = insightsDigestCron(env, loaded);
+      if (digestCron !== 'off') {
         digestScheduler = startScheduler(
-          env.insightsDigestCron,
+          digestCron,
           async () => {
             await postInsightsDigest(deps);
           },

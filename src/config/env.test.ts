@@ -15,7 +15,6 @@ describe('readEnv', () => {
       sweepCron: DEFAULT_SWEEP_CRON,
       syncCron: DEFAULT_SYNC_CRON,
       reconcileCron: DEFAULT_RECONCILE_CRON,
-      insightsDigestCron: 'off',
       logLevel: 'info',
     });
   });

@@ -51,11 +51,13 @@ const envSchema = z
       .refine((value) => value === 'off' || isValidCron(value), {
         message: 'is not a valid cron expression (or "off")',
       }),
-    LATCH_INSIGHTS_DIGEST_CRON: optionalText
-      .transform((value) => value ?? 'off')
-      .refine((value) => value === 'off' || isValidCron(value), {
+    // Unset leaves the choice to the policy file's `insights_digest` (off when neither says).
+    LATCH_INSIGHTS_DIGEST_CRON: optionalText.refine(
+      (value) => value === undefined || value === 'off' || isValidCron(value),
+      {
         message: 'is not a valid cron expression (or "off")',
-      }),
+      },
+    ),
     LOG_LEVEL: optionalText
       .transform((value) => value ?? 'info')
       .refine((value) => (LOG_LEVELS as readonly string[]).includes(value), {
@@ -86,8 +88,8 @@ export interface Env {
   syncCron: string;
   /** `off` turns drift reconciliation off. */
   reconcileCron: string;
-  /** The weekly standing-access digest to the audit channel; `off` (the default) sends none. */
-  insightsDigestCron: string;
+  /** The weekly standing-access digest's cron, when set here; otherwise the policy file decides. */
+  insightsDigestCron?: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -111,7 +113,7 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     sweepCron: env.LATCH_SWEEP_CRON,
     syncCron: env.LATCH_SYNC_CRON,
     reconcileCron: env.LATCH_RECONCILE_CRON,
-    insightsDigestCron: env.LATCH_INSIGHTS_DIGEST_CRON,
+    ...(env.LATCH_INSIGHTS_DIGEST_CRON ? { insightsDigestCron: env.LATCH_INSIGHTS_DIGEST_CRON } : {}),
     logLevel: env.LOG_LEVEL as Env['logLevel'],
   };
 }

@@ -1,3 +1,4 @@
+import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import type { ApprovalStep, Policy, Resource, Tier } from '../core/model.js';
@@ -103,6 +104,14 @@ const policySchema = z
     request_ttl: duration().optional(),
     remind_after: duration().optional(),
     escalate_after: duration().optional(),
+    /** When to post the weekly standing-access digest (node-cron); `LATCH_INSIGHTS_DIGEST_CRON` wins. */
+    insights_digest: z
+      .string()
+      .trim()
+      .refine((value) => value === 'off' || isValidCron(value), {
+        message: 'is not a valid cron expression (or "off")',
+      })
+      .optional(),
     aws: z
       .object({
         region: z.string().min(1).optional(),
@@ -138,6 +147,8 @@ export type PolicyFile = z.output<typeof policySchema>;
 export interface LoadedPolicy {
   policy: Policy;
   aws: PolicyFile['aws'];
+  /** The policy file's `insights_digest` cron, if it sets one. */
+  insightsDigest?: string;
 }
 
 /** Parsed YAML → Policy. A problem throws a ConfigError naming its key path. */
@@ -155,6 +166,7 @@ export function parsePolicy(raw: unknown): LoadedPolicy {
   checkReferences(file, tiers);
   return {
     aws: file.aws,
+    ...(file.insights_digest ? { insightsDigest: file.insights_digest } : {}),
     policy: {
       admins: file.admins,
       ...(file.audit_channel ? { auditChannel: file.audit_channel } : {}),
