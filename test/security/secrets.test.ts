@@ -172,8 +172,10 @@ describe('secrets never reach a log line, a Slack message or the audit log', () 
       await click(w, bob.id, APPROVE_ACTION, requestId, card);
       await eventually(() => aws.isMember(fakes.groups.oncall, fakes.awsAlice), Boolean, 10_000);
       const list = await typeCommand(w, alice.id, 'list');
-      const grantIds = [...list.matchAll(/`(G[0-9A-Z]{6})`/g)].map((m) => m[1] ?? '');
-      expect(grantIds.length).toBeGreaterThanOrEqual(2);
+      const grantOf = (resourceId: string) =>
+        new RegExp(`\`(G[0-9A-Z]{6})\` ${resourceId} `).exec(list)?.[1] ?? '';
+      const grantIds = [grantOf('readonly'), grantOf('dev-readonly')];
+      expect(grantIds).toEqual([expect.stringMatching(/^G/), expect.stringMatching(/^G/)]);
 
       // Failures: AWS refuses, Slack refuses, people type nonsense, someone forges a request.
       aws.failNext('AssumeRole', {
@@ -212,8 +214,9 @@ describe('secrets never reach a log line, a Slack message or the audit log', () 
         answers.push(await typeCommand(w, alice.id, 'list'));
       }
 
-      // Revocations, AWS failing the first attempt of each: released by the grantee, revoked by an
-      // admin; the sweep (every second) retries until both are gone. Then a sync AWS half refuses.
+      // Revocations, AWS failing the first attempt of each: the Identity Center grant released by the
+      // grantee, the IAM one revoked by an admin through the ExternalId role; the sweep (every second)
+      // retries until both are gone. Then a sync AWS half refuses.
       aws.failNext('DeleteGroupMembership', {
         status: 500,
         type: 'InternalServerException',
