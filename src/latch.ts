@@ -184,14 +184,15 @@ export async function createLatch(
     database,
     sweep: () => sweep(deps, metrics.observeJob),
     async start() {
-      const applied = await migrateToLatest(database);
-      if (applied.length) log.info({ migrations: applied }, 'database migrated');
-      await store.syncResources(policy.resources);
-      await refreshResources(deps);
+      // Bolt checks the bot token (auth.test) first, so a refused token fails fast with one line.
       await app.init().catch((error: unknown) => {
         const code = (error as { data?: { error?: string } }).data?.error;
         throw new Error(`SLACK_BOT_TOKEN: Slack's auth.test failed: ${code ?? (error as Error).message}`);
       });
+      const applied = await migrateToLatest(database);
+      if (applied.length) log.info({ migrations: applied }, 'database migrated');
+      await store.syncResources(policy.resources);
+      await refreshResources(deps);
       await app.start(env.port);
       started = true;
       // Learned now so the first request does not wait for it; a failure is retried per request.

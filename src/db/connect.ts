@@ -38,6 +38,9 @@ export function connectDatabase(options: DatabaseOptions): LatchDatabase {
     });
     // An idle client losing its server (a restart) must not crash the process; the pool reconnects.
     pool.on('error', () => {});
+    // Nor may a checked-out one, which the pool does not listen to: a connection dropped between two
+    // queries of a transaction emitted an unhandled 'error' and killed Latch. Its query fails instead.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

@@ -7,7 +7,7 @@ describe('catalogVersion', () => {
   let test: TestDatabase;
   beforeAll(async () => {
     test = await createTestDatabase();
-  });
+  }, 60_000);
   afterAll(async () => {
     await test.destroy();
   });

@@ -107,7 +107,7 @@ async function waitUntilReady(botUrl: string, run: LatchProcess): Promise<void> 
         () => (run.child.exitCode === null ? 0 : -1),
       ),
     (status) => status === 200 || status === -1,
-    30_000,
+    60_000,
   );
   if (run.child.exitCode !== null) throw new Error(`Latch exited at start:\n${run.output()}`);
 }
@@ -151,7 +151,7 @@ describe('secrets never reach a log line, a Slack message or the audit log', () 
         slack: fakes.slack,
         user: slackClientForBot({ botUrl, signingSecret: SECRETS.signingSecret, fake: fakes.slack }),
       };
-    }, 60_000);
+    }, 90_000);
 
     afterAll(async () => {
       if (run.child.exitCode === null) run.child.kill('SIGKILL');
@@ -172,8 +172,10 @@ describe('secrets never reach a log line, a Slack message or the audit log', () 
       await click(w, bob.id, APPROVE_ACTION, requestId, card);
       await eventually(() => aws.isMember(fakes.groups.oncall, fakes.awsAlice), Boolean, 10_000);
       const list = await typeCommand(w, alice.id, 'list');
-      const grantIds = [...list.matchAll(/`(G[0-9A-Z]{6})`/g)].map((m) => m[1] ?? '');
-      expect(grantIds.length).toBeGreaterThanOrEqual(2);
+      const grantOf = (resourceId: string) =>
+        new RegExp(`\`(G[0-9A-Z]{6})\` ${resourceId} `).exec(list)?.[1] ?? '';
+      const grantIds = [grantOf('readonly'), grantOf('dev-readonly')];
+      expect(grantIds).toEqual([expect.stringMatching(/^G/), expect.stringMatching(/^G/)]);
 
       // Failures: AWS refuses, Slack refuses, people type nonsense, someone forges a request.
       aws.failNext('AssumeRole', {
@@ -212,13 +214,26 @@ describe('secrets never reach a log line, a Slack message or the audit log', () 
         answers.push(await typeCommand(w, alice.id, 'list'));
       }
 
-      // Revocations: released by the grantee, revoked by an admin (through the ExternalId role again).
-      answers.push(await typeCommand(w, alice.id, `release ${grantIds[0]}`));
-      answers.push(await typeCommand(w, admin.id, `admin revoke ${grantIds[1]} leaving`));
+      // Revocations, AWS failing the first attempt of each: the Identity Center grant released by the
+      // grantee, the IAM one revoked by an admin through the ExternalId role; the sweep (every second)
+      // retries until both are gone. Then a sync AWS half refuses.
       aws.failNext('DeleteGroupMembership', {
         status: 500,
         type: 'InternalServerException',
         message: 'try again',
+      });
+      aws.failNext('RemoveUserFromGroup', { status: 500, type: 'ServiceFailure', message: 'try again' });
+      answers.push(await typeCommand(w, alice.id, `release ${grantIds[0]}`));
+      answers.push(await typeCommand(w, admin.id, `admin revoke ${grantIds[1]} leaving`));
+      await eventually(
+        () => typeCommand(w, alice.id, 'list'),
+        (mine) => !mine.includes(grantIds[0] ?? '-') && !mine.includes(grantIds[1] ?? '-'),
+        20_000,
+      );
+      aws.failNext('ListAccounts', {
+        status: 400,
+        type: 'AccessDeniedException',
+        message: 'cannot list accounts',
       });
       answers.push(await typeCommand(w, admin.id, 'admin sync'));
       expect(await run.stop()).toBe(0);
@@ -252,7 +267,7 @@ describe('secrets never reach a log line, a Slack message or the audit log', () 
       SLACK_APP_TOKEN: SECRETS.appToken,
       SLACK_API_URL: fakes.slack.apiUrl,
       PORT: String(port),
-      DATA_DIR: join(fakes.dir, 'data'),
+      DATA_DIR: 'memory://', // nothing to read back afterwards
       LATCH_POLICY_FILE: fakes.policyFile,
       LATCH_SWEEP_CRON: '* * * * * *',
       AWS_ENDPOINT_URL: fakes.aws.url,
@@ -278,7 +293,7 @@ describe('secrets never reach a log line, a Slack message or the audit log', () 
       if (run.child.exitCode === null) run.child.kill('SIGKILL');
       await stopFakes(fakes);
     }
-  }, 60_000);
+  }, 120_000);
 
   // Four processes that stop at once: run side by side.
   it.concurrent.for<[string, Record<string, string>, string]>([
@@ -312,7 +327,7 @@ describe('secrets never reach a log line, a Slack message or the audit log', () 
         SLACK_SIGNING_SECRET: SECRETS.signingSecret,
         SLACK_API_URL: fakes.slack.apiUrl,
         PORT: String(await freePort()),
-        DATA_DIR: join(fakes.dir, 'data'),
+        DATA_DIR: 'memory://',
         LATCH_POLICY_FILE: fakes.policyFile,
         AWS_ENDPOINT_URL: fakes.aws.url,
         ...AWS_ENV,
