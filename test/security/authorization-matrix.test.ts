@@ -50,6 +50,8 @@ interface Action {
   state(world: LatchWorld, target: string): Promise<string>;
   /** The state after it succeeded, given the state before. */
   done(before: string): string | RegExp;
+  /** What an allowed person is answered, where the action changes nothing to look at (a read). */
+  answered?: RegExp;
   /** Puts back shared state an allowed cell changed (a tier), so the next cell starts alike. */
   undo?(world: LatchWorld): Promise<void>;
 }
@@ -206,6 +208,15 @@ const ACTIONS: Record<string, Action> = {
     state: grantState,
     done: () => /^revok(ing|ed) until/,
   },
+  'admin insights': {
+    allowed: ['admin'],
+    prepare: async () => 'standing access',
+    act: (world, userId) => typeCommand(world, userId, 'admin insights'),
+    // A read: nothing changes either way; an admin gets the reading (none yet here), others a refusal.
+    state: async () => 'read only',
+    done: () => 'read only',
+    answered: /Latch has not read standing access yet/,
+  },
   'admin tier': {
     allowed: ['admin'],
     prepare: async () => 'audit-readonly',
@@ -285,7 +296,9 @@ describe('who may do what: every action × every role', () => {
         () => spec.state(world, target),
         (after) => (typeof want === 'string' ? after === want : want.test(after)),
       );
-      expect(await answerText(world, answer, false)).not.toMatch(REFUSAL);
+      const text = await answerText(world, answer, false);
+      expect(text).not.toMatch(REFUSAL);
+      if (spec.answered) expect(text).toMatch(spec.answered);
       await spec.undo?.(world);
       return;
     }
