@@ -4,6 +4,7 @@ import { canMoveGrant, MAX_PROVISION_ATTEMPTS, retryDelaySeconds } from '../gran
 import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
+import { withAccessChangeSlot } from './access-change-slots.js';
 import { afterCommit } from './after-commit.js';
 import { postAudit } from './post-audit.js';
 import { type WorkThroughOptions, workThrough } from './work-through.js';
@@ -20,11 +21,23 @@ export const SWEEP_BATCH: WorkThroughOptions = { batchSize: 100, concurrency: 10
 
 /**
  * Provisions grants that are due: all of them, or just `onlyId` (right after an approval).
- * Each is claimed first, so two replicas never work on the same grant.
+ * Each is claimed first, so two replicas never work on the same grant; `onlyId` is claimed only once
+ * this process has room for another change, so its claim never waits out its lease in a queue.
  */
 export async function provisionGrants(
   deps: LatchDeps,
   options: { onlyId?: string; limit?: number } = {},
+): Promise<Grant[]> {
+  if (options.onlyId) {
+    return withAccessChangeSlot(() => provisionDue(deps, options, (grant) => provisionOne(deps, grant)));
+  }
+  return provisionDue(deps, options, (grant) => withAccessChangeSlot(() => provisionOne(deps, grant)));
+}
+
+async function provisionDue(
+  deps: LatchDeps,
+  options: { onlyId?: string; limit?: number },
+  work: (grant: Grant) => Promise<Grant | undefined>,
 ): Promise<Grant[]> {
   const batchSize = options.limit ?? SWEEP_BATCH.batchSize;
   const claim = () => {
@@ -32,10 +45,7 @@ export async function provisionGrants(
     const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
     return deps.store.claimGrantsToProvision(now, leaseUntil, batchSize, options.onlyId);
   };
-  const done = await workThrough(claim, (grant) => provisionOne(deps, grant), {
-    ...SWEEP_BATCH,
-    batchSize,
-  });
+  const done = await workThrough(claim, work, { ...SWEEP_BATCH, batchSize });
   return done.filter((grant) => grant !== undefined);
 }
 

@@ -3,6 +3,7 @@ import { canMoveGrant, retryDelaySeconds, shouldAlertRevocation } from '../grant
 import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
+import { withAccessChangeSlot } from './access-change-slots.js';
 import { afterCommit } from './after-commit.js';
 import { postAudit } from './post-audit.js';
 import { CLAIM_LEASE_SECONDS, SWEEP_BATCH } from './provision-grants.js';
@@ -17,6 +18,18 @@ export async function revokeGrants(
   deps: LatchDeps,
   options: { onlyId?: string; limit?: number } = {},
 ): Promise<Grant[]> {
+  // As for provisioning: `onlyId` is claimed once there is room, a sweep's grants one slot each.
+  if (options.onlyId) {
+    return withAccessChangeSlot(() => revokeDue(deps, options, (grant) => revokeOne(deps, grant)));
+  }
+  return revokeDue(deps, options, (grant) => withAccessChangeSlot(() => revokeOne(deps, grant)));
+}
+
+async function revokeDue(
+  deps: LatchDeps,
+  options: { onlyId?: string; limit?: number },
+  work: (grant: Grant) => Promise<Grant | undefined>,
+): Promise<Grant[]> {
   const batchSize = options.limit ?? SWEEP_BATCH.batchSize;
   const claim = async () => {
     if (!options.onlyId) await markExpired(deps, batchSize);
@@ -24,10 +37,7 @@ export async function revokeGrants(
     const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
     return deps.store.claimGrantsToRevoke(now, leaseUntil, batchSize, options.onlyId);
   };
-  const revoked = await workThrough(claim, (grant) => revokeOne(deps, grant), {
-    ...SWEEP_BATCH,
-    batchSize,
-  });
+  const revoked = await workThrough(claim, work, { ...SWEEP_BATCH, batchSize });
   return revoked.filter((grant) => grant !== undefined);
 }
 
