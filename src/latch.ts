@@ -12,6 +12,7 @@ import type { Clock, LatchDeps } from './core/ports.js';
 import { reconcileAccess } from './core/use-cases/reconcile-access.js';
 import { refreshResources } from './core/use-cases/refresh-resources.js';
 import { syncCatalog } from './core/use-cases/sync-catalog.js';
+import { Heartbeat, releaseOrphanedClaims } from './db/claim-holders.js';
 import { connectDatabase, type LatchDatabase } from './db/connect.js';
 import { KyselyStore } from './db/kysely-store.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -74,7 +75,8 @@ export async function createLatch(
       dataDir: env.dataDir,
       ...(overrides.databaseSchema ? { schema: overrides.databaseSchema } : {}),
     });
-  const store = new KyselyStore(database.db);
+  const instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const store = new KyselyStore(database.db, { holder: instanceId });
   const clock = overrides.clock ?? systemClock;
   const metrics = createMetrics(store, clock);
   let ready = false;
@@ -125,9 +127,19 @@ export async function createLatch(
       discover: () =>
         discoverCatalog({ ...awsSettingsFrom(loaded, callLimits), onCall: metrics.countAwsCall }),
     },
-    instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    instanceId,
     newId: (kind) => shortId(kind, randomBytes),
     telemetry: metrics,
+  };
+  const heartbeat = new Heartbeat(database.db, instanceId, log.child({ subsystem: 'scheduler' }));
+  /** One scheduler pass, after taking back the claims of a Latch that died holding them. */
+  const sweepOnce = async () => {
+    const released = await releaseOrphanedClaims(database.db, clock.now()).catch((error: unknown) => {
+      coreLog.warn({ err: error }, 'could not look for claims a stopped Latch left');
+      return [];
+    });
+    if (released.length) coreLog.warn({ grantIds: released }, 'took back grants a stopped Latch had claimed');
+    await sweep(deps, metrics.observeJob);
   };
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
@@ -142,7 +154,7 @@ export async function createLatch(
   return {
     deps,
     database,
-    sweep: () => sweep(deps, metrics.observeJob),
+    sweep: sweepOnce,
     async start() {
       const applied = await migrateToLatest(database);
       if (applied.length) log.info({ migrations: applied }, 'database migrated');
@@ -150,23 +162,21 @@ export async function createLatch(
       await refreshResources(deps);
       await app.start(env.port);
       started = true;
-      scheduler = startScheduler(
-        env.sweepCron,
-        () => sweep(deps, metrics.observeJob),
-        log.child({ subsystem: 'scheduler' }),
-        {
-          name: 'sweep',
-          runAtStart: true,
-          ...(overrides.timedSweeps === false
-            ? {}
-            : {
-                nextDue: async () => {
-                  const due = await store.nextDueAt();
-                  return due && { delayMs: due.getTime() - clock.now().getTime() };
-                },
-              }),
-        },
-      );
+      await heartbeat.start();
+      // Nobody else can have the embedded database open: whoever held claims in it is gone.
+      if (database.kind === 'pglite' && !overrides.database) await heartbeat.forgetOtherHolders();
+      scheduler = startScheduler(env.sweepCron, sweepOnce, log.child({ subsystem: 'scheduler' }), {
+        name: 'sweep',
+        runAtStart: true,
+        ...(overrides.timedSweeps === false
+          ? {}
+          : {
+              nextDue: async () => {
+                const due = await store.nextDueAt();
+                return due && { delayMs: due.getTime() - clock.now().getTime() };
+              },
+            }),
+      });
       if (env.syncCron !== 'off') {
         syncScheduler = startScheduler(
           env.syncCron,
@@ -215,6 +225,9 @@ export async function createLatch(
         );
       }
       await Promise.all([scheduler?.stop(), syncScheduler?.stop(), reconcileScheduler?.stop()]);
+      await heartbeat
+        .stop()
+        .catch((error: unknown) => log.warn({ err: error }, 'could not end the heartbeat'));
       provisioner.destroy();
       if (!overrides.database) await database.close();
     },
