@@ -71,6 +71,8 @@ export async function startLatchWorld(
     slackRetries?: boolean;
     /** Leave the policy's audit channel out of the workspace (as if deleted). */
     withoutAuditChannel?: boolean;
+    /** Edits the policy text (fixtures/policy.yml, ids filled in) before Latch reads it. */
+    policy?: (text: string) => string;
   } = {},
 ): Promise<LatchWorld> {
   const slack = await startFakeSlackServer();
@@ -107,11 +109,12 @@ export async function startLatchWorld(
     AWS_ENDPOINT_URL: aws.url,
     AWS_MAX_ATTEMPTS: '2',
   });
-  const policyText = (await readFile(new URL('./fixtures/policy.yml', import.meta.url), 'utf8'))
+  const fixture = (await readFile(new URL('./fixtures/policy.yml', import.meta.url), 'utf8'))
     .replace('GROUP_ONCALL', groups.oncall)
     .replace('GROUP_READONLY', groups.readonly)
     .replace('PS_ADMIN', permissionSets.admin)
     .replace('PS_READONLY', permissionSets.readonly);
+  const policyText = options.policy ? options.policy(fixture) : fixture;
   // PGlite on disk (not in memory) so a restarted Latch finds what the first one wrote.
   const db = testDatabaseOptions();
   const dataDir = db.databaseUrl ? db.dataDir : await mkdtemp(join(tmpdir(), 'latch-e2e-'));
