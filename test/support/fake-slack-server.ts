@@ -40,8 +40,14 @@ interface Answer {
 
 export interface SlackFault {
   error?: string;
+  /** An HTTP status: 429 (with `retryAfterSeconds`) or a 5xx, answered `{ ok: false, error }`. */
   status?: number;
   retryAfterSeconds?: number;
+  /**
+   * Holds the call this long before Slack looks at it: a caller that gives up first (its timeout)
+   * gets no answer and nothing is done; one that waits gets the method's normal answer.
+   */
+  hangMs?: number;
   times?: number;
 }
 
@@ -80,14 +86,31 @@ export interface FakeSlackServer {
     timeoutMs?: number,
   ): Promise<RecordedCall & { args: Record<string, SlackJson> }>;
   waitForResponse(predicate?: (body: SlackJson) => boolean, timeoutMs?: number): Promise<SlackJson>;
-  /** Fail the next `times` (default 1) calls of a method with a Slack error code or an HTTP status. */
+  /** Fail the next `times` (default 1) calls of a method with a Slack error code, an HTTP status or a hang. */
   failNext(method: string, fault: SlackFault): void;
+  /** Drops the faults still queued (Slack is back); keeps calls and messages. */
+  clearFaults(): void;
   /** Clears calls, messages, views, responses and faults; keeps users and channels. */
   reset(): void;
   close(): Promise<void>;
 }
 
 const publicMessage = ({ author: _author, ...m }: MessageRecord): StoredMessage => ({ ...m });
+
+/** Waits `ms`; resolves true early if the caller closes the connection (gave up) meanwhile. */
+function heldFor(ms: number, res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      res.off('close', onClose);
+      resolve(false);
+    }, ms);
+    const onClose = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    res.once('close', onClose);
+  });
+}
 
 function describeCalls(calls: ReadonlyArray<RecordedCall>): string {
   if (!calls.length) return 'no calls';
@@ -149,6 +172,17 @@ export async function startFakeSlackServer(
     res: ServerResponse,
   ): Promise<void> {
     const parsed = parseArgs(req, url, await readBody(req));
+    const hang = faults.get(method)?.[0]?.hangMs;
+    if (hang !== undefined) {
+      faults.get(method)?.shift();
+      const gaveUp = await heldFor(hang, res);
+      if (gaveUp) {
+        const { token: _token, ...args } = parsed?.args ?? {};
+        calls.push({ method, args, at: Date.now(), status: 0, response: { ok: false, error: 'timed_out' } });
+        notify();
+        return;
+      }
+    }
     const answer = answerApi(method, req, parsed);
     const { token: _token, ...args } = parsed?.args ?? {};
     calls.push({ method, args, at: Date.now(), status: answer.status, response: answer.body });
@@ -273,6 +307,7 @@ export async function startFakeSlackServer(
       for (let i = 0; i < (fault.times ?? 1); i++) queue.push(fault);
       faults.set(method, queue);
     },
+    clearFaults: () => faults.clear(),
     reset: () => {
       calls.length = 0;
       responses.length = 0;
