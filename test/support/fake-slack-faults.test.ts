@@ -62,6 +62,18 @@ describe('fake Slack faults', () => {
     expect(fake.homeView('U1')).toBeDefined();
   });
 
+  it('fail only the calls they match', async () => {
+    fake.addUser({ id: 'U2', email: 'bo@example.com', name: 'bo' });
+    fake.failNext('chat.postMessage', { status: 503, match: (args) => args.channel === 'U2' });
+    await client().chat.postMessage({ channel: 'U1', text: 'passes' });
+    const failing = await client()
+      .chat.postMessage({ channel: 'U2', text: 'fails' })
+      .catch((e: unknown) => e);
+    expect(failing).toMatchObject({ statusCode: 503 });
+    await client().chat.postMessage({ channel: 'U2', text: 'then passes' });
+    expect(fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([200, 503, 200]);
+  });
+
   it('forget queued faults when Slack is back', async () => {
     fake.failNext('chat.postMessage', { status: 500, times: 5 });
     fake.clearFaults();

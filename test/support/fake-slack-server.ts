@@ -49,6 +49,8 @@ export interface SlackFault {
    */
   hangMs?: number;
   times?: number;
+  /** Only calls whose arguments match fail (say, `(args) => args.channel === 'U0BOB'`); others pass. */
+  match?: (args: Record<string, SlackJson>) => boolean;
 }
 
 export interface FakeSlackServer {
@@ -137,11 +139,22 @@ export async function startFakeSlackServer(
     return state;
   };
 
+  function peekFault(method: string, args: Record<string, SlackJson>): SlackFault | undefined {
+    return faults.get(method)?.find((f) => !f.match || f.match(args));
+  }
+
+  function takeFault(method: string, args: Record<string, SlackJson>): SlackFault | undefined {
+    const queue = faults.get(method);
+    const fault = peekFault(method, args);
+    if (queue && fault) queue.splice(queue.indexOf(fault), 1);
+    return fault;
+  }
+
   function answerApi(method: string, req: IncomingMessage, parsed: ReturnType<typeof parseArgs>): Answer {
     if (!parsed) return { status: 200, body: { ok: false, error: 'invalid_json' } };
     const handler = method === 'apps.connections.open' ? () => hub.openConnection() : METHODS[method];
     if (!handler) return { status: 200, body: { ok: false, error: 'unknown_method', req_method: method } };
-    const fault = faults.get(method)?.shift();
+    const fault = takeFault(method, parsed.args);
     if (fault?.status === 429) {
       const headers = { 'retry-after': String(fault.retryAfterSeconds ?? 1) };
       return { status: 429, body: { ok: false, error: 'ratelimited' }, headers };
@@ -172,9 +185,9 @@ export async function startFakeSlackServer(
     res: ServerResponse,
   ): Promise<void> {
     const parsed = parseArgs(req, url, await readBody(req));
-    const hang = faults.get(method)?.[0]?.hangMs;
-    if (hang !== undefined) {
-      faults.get(method)?.shift();
+    const hang = parsed && peekFault(method, parsed.args)?.hangMs;
+    if (hang !== undefined && parsed) {
+      takeFault(method, parsed.args);
       const gaveUp = await heldFor(hang, res);
       if (gaveUp) {
         const { token: _token, ...args } = parsed?.args ?? {};
