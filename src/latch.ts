@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { App, type LogLevel } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { AwsProvisioner } from './aws/aws-provisioner.js';
 import { awsSettingsFrom } from './aws/aws-settings.js';
 import { discoverCatalog } from './aws/catalog-discovery.js';
@@ -21,6 +21,7 @@ import type { PinoLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { type Scheduler, startScheduler } from './scheduler/start-scheduler.js';
 import { sweep } from './scheduler/sweep.js';
+import { BackgroundNotifier } from './slack/background-notifier.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { countSlackCalls } from './slack/count-slack-calls.js';
 import { healthRoutes } from './slack/health-routes.js';
@@ -59,6 +60,10 @@ const systemClock: Clock = { now: () => new Date() };
 
 /** How long a stop waits for work in flight; Kubernetes' default grace period is 30 s. */
 const STOP_DEADLINE_MS = 20_000;
+/** Per attempt; the WebClient retries a timeout like any failed request. */
+const SLACK_TIMEOUT_MS = 10_000;
+/** For lookups the sweep waits on: three tries within about five seconds. */
+const QUICK_RETRIES = { retries: 2, factor: 2, minTimeout: 1000, maxTimeout: 4000 };
 
 /** The composition root: the only place that knows every concrete adapter. */
 export async function createLatch(
@@ -82,6 +87,8 @@ export async function createLatch(
   let ready = false;
 
   const clientOptions: WebClientOptions = {
+    // Without a timeout a Slack call that never answers waits forever, and whatever awaits it.
+    timeout: SLACK_TIMEOUT_MS,
     ...overrides.slackClientOptions,
     slackApiUrl: env.slackApiUrl,
     fetch: countSlackCalls(env.slackApiUrl, metrics.countSlackCall, overrides.slackClientOptions?.fetch),
@@ -131,6 +138,35 @@ export async function createLatch(
     newId: (kind) => shortId(kind, randomBytes),
     telemetry: metrics,
   };
+  // The sweep never waits on Slack: its messages go out from a queue, and its one lookup (approvers
+  // to remind) gives up after a few quick tries instead of the WebClient's half hour.
+  const background = new BackgroundNotifier(
+    deps.notifier,
+    {
+      rememberMessage: (ref) => store.insertSlackMessage(ref),
+      rememberAuditThread: async (requestId, ts) => {
+        if (!(await store.auditThread(requestId))) await store.setAuditThread(requestId, ts);
+      },
+    },
+    coreLog,
+  );
+  const lookups = new WebClient(env.slackBotToken, {
+    retryConfig: QUICK_RETRIES,
+    ...clientOptions,
+    logger: boltLogger(log),
+  });
+  const sweepDeps: LatchDeps = {
+    ...deps,
+    notifier: background,
+    directory: new SlackDirectory(lookups, policy.allowedEmailDomains),
+    // refreshResources replaces the live policy: listeners and the sweep must see the same one.
+    get policy() {
+      return deps.policy;
+    },
+    set policy(live) {
+      deps.policy = live;
+    },
+  };
   const heartbeat = new Heartbeat(database.db, instanceId, log.child({ subsystem: 'scheduler' }));
   /** One scheduler pass, after taking back the claims of a Latch that died holding them. */
   const sweepOnce = async () => {
@@ -139,7 +175,7 @@ export async function createLatch(
       return [];
     });
     if (released.length) coreLog.warn({ grantIds: released }, 'took back grants a stopped Latch had claimed');
-    await sweep(deps, metrics.observeJob);
+    await sweep(sweepDeps, metrics.observeJob);
   };
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
@@ -154,7 +190,10 @@ export async function createLatch(
   return {
     deps,
     database,
-    sweep: sweepOnce,
+    async sweep() {
+      await sweepOnce();
+      await background.drain();
+    },
     async start() {
       const applied = await migrateToLatest(database);
       if (applied.length) log.info({ migrations: applied }, 'database migrated');
@@ -225,6 +264,9 @@ export async function createLatch(
         );
       }
       await Promise.all([scheduler?.stop(), syncScheduler?.stop(), reconcileScheduler?.stop()]);
+      if (!(await background.drain(STOP_DEADLINE_MS / 2))) {
+        log.warn({ waiting: background.backlog }, 'stopping with Slack messages Slack has not taken');
+      }
       await heartbeat
         .stop()
         .catch((error: unknown) => log.warn({ err: error }, 'could not end the heartbeat'));
