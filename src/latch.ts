@@ -12,7 +12,7 @@ import type { Clock, LatchDeps } from './core/ports.js';
 import { reconcileAccess } from './core/use-cases/reconcile-access.js';
 import { refreshResources } from './core/use-cases/refresh-resources.js';
 import { syncCatalog } from './core/use-cases/sync-catalog.js';
-import { Heartbeat, releaseOrphanedClaims } from './db/claim-holders.js';
+import { DEFAULT_HEARTBEAT, Heartbeat, releaseOrphanedClaims } from './db/claim-holders.js';
 import { connectDatabase, type LatchDatabase } from './db/connect.js';
 import { KyselyStore } from './db/kysely-store.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -167,7 +167,13 @@ export async function createLatch(
       deps.policy = live;
     },
   };
-  const heartbeat = new Heartbeat(database.db, instanceId, log.child({ subsystem: 'scheduler' }));
+  const heartbeat = new Heartbeat(
+    database.db,
+    instanceId,
+    log.child({ subsystem: 'scheduler' }),
+    DEFAULT_HEARTBEAT,
+    clock,
+  );
   /** One scheduler pass, after taking back the claims of a Latch that died holding them. */
   const sweepOnce = async () => {
     const released = await releaseOrphanedClaims(database.db, clock.now()).catch((error: unknown) => {

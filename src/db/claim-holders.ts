@@ -78,6 +78,7 @@ export class Heartbeat {
     readonly holder: string,
     private readonly log: Logger,
     private readonly settings: HeartbeatSettings = DEFAULT_HEARTBEAT,
+    private readonly clock: { now(): Date } = { now: () => new Date() },
   ) {}
 
   /** Beats once (before any claim is taken, so none looks orphaned), then on the timer. */
@@ -85,9 +86,12 @@ export class Heartbeat {
     await this.beat();
     this.timer = setInterval(() => {
       this.beat().then(
-        () => {
-          if (this.failing) this.log.info({ holder: this.holder }, 'heartbeat renewed again');
+        async () => {
+          if (!this.failing) return;
           this.failing = false;
+          // The database was away: whatever this Latch had claimed failed half-way (its writes did).
+          const released = await this.releaseOwnClaims().catch(() => []);
+          this.log.info({ holder: this.holder, grantIds: released }, 'database back; claims taken back');
         },
         (error: unknown) => {
           if (!this.failing) {
@@ -128,6 +132,22 @@ export class Heartbeat {
       )
       .where('holder', '=', this.holder)
       .execute();
+  }
+
+  /** Makes due at once the grants this Latch holds claims on (it lost the database meanwhile). */
+  async releaseOwnClaims(): Promise<string[]> {
+    const now = this.clock.now();
+    const { rows } = await sql<{ id: string }>`
+      with mine as (
+        delete from lease c
+        where c.name like ${`${GRANT_CLAIM}%`} and c.holder = ${this.holder}
+        returning substr(c.name, ${GRANT_CLAIM.length + 1}) as id
+      )
+      update access_grant g set next_attempt_at = ${now}
+      from mine m
+      where g.id = m.id and g.status in ('provisioning', 'revoking') and g.next_attempt_at > ${now}
+      returning g.id`.execute(this.db);
+    return rows.map((row) => row.id);
   }
 
   private async beat(): Promise<void> {

@@ -94,6 +94,34 @@ describe(`claims of a Latch that died, on ${DIALECT}`, () => {
     }
   });
 
+  it('are taken back by their own holder after it lost the database, and only its own', async () => {
+    const clock = { now: () => at(5) };
+    const back = new Heartbeat(db.database.db, 'host:5:back', quiet, undefined, clock);
+    const other = new Heartbeat(db.database.db, 'host:6:other', quiet);
+    await Promise.all([back.start(), other.start()]);
+    try {
+      const mine = await seedRevoking(db);
+      const theirs = await seedRevoking(db);
+      await new KyselyStore(db.database.db, { holder: back.holder }).claimGrantsToRevoke(
+        t0,
+        at(LEASE_SECONDS),
+        1,
+        mine.id,
+      );
+      await new KyselyStore(db.database.db, { holder: other.holder }).claimGrantsToRevoke(
+        t0,
+        at(LEASE_SECONDS),
+        1,
+        theirs.id,
+      );
+      expect(await back.releaseOwnClaims()).toEqual([mine.id]);
+      expect((await db.store.getGrant(mine.id))?.nextAttemptAt).toEqual(at(5));
+      expect((await db.store.getGrant(theirs.id))?.nextAttemptAt).toEqual(at(LEASE_SECONDS));
+    } finally {
+      await Promise.all([back.stop(), other.stop()]);
+    }
+  });
+
   it('are handed back by a clean stop without touching a backoff, and the stopped holder leaves no trace', async () => {
     const holder = new Heartbeat(db.database.db, 'host:4:clean', quiet);
     await holder.start();
