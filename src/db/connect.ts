@@ -38,6 +38,9 @@ export function connectDatabase(options: DatabaseOptions): LatchDatabase {
     });
     // An idle client losing its server (a restart) must not crash the process; the pool reconnects.
     pool.on('error', () => {});
+    // Nor one that is checked out (pg-pool then removes its own listener): its query fails, the caller
+    // sees that, and the pool drops the broken client when it is released.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

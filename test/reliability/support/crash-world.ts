@@ -41,10 +41,14 @@ export interface CrashWorld {
   close(): Promise<void>;
 }
 
-/** On PGlite (DATABASE_URL unset) a data directory of its own; on PostgreSQL a scratch database. */
+/**
+ * On PGlite (DATABASE_URL unset) a data directory of its own; on PostgreSQL a scratch database.
+ * `databaseUrl` gives Latch that database instead (the caller creates and drops it).
+ */
 export async function startCrashWorld(options: {
   requesters: number;
   sweepCron: string;
+  databaseUrl?: string;
 }): Promise<CrashWorld> {
   const slack = await startFakeSlackServer();
   const aws = await startFakeAwsServer({ identityStoreId: 'd-1234567890' });
@@ -80,7 +84,8 @@ export async function startCrashWorld(options: {
     .replace('GROUP_APPROVED', groups.approved)
     .replace('PS_OPS', permissionSet);
   await writeFile(policyFile, policy);
-  const postgres = await createScratchPostgres();
+  const scratch = options.databaseUrl ? undefined : await createScratchPostgres();
+  const postgres = options.databaseUrl ? { url: options.databaseUrl } : scratch;
   const database = postgres ? { databaseUrl: postgres.url } : { dataDir: join(dir, 'data') };
   const port = await freePort();
   const env: Record<string, string> = {
@@ -124,7 +129,7 @@ export async function startCrashWorld(options: {
       }
     },
     async close() {
-      await Promise.all([slack.close(), aws.close(), postgres?.drop()]);
+      await Promise.all([slack.close(), aws.close(), scratch?.drop()]);
       await rm(dir, { recursive: true, force: true });
     },
   };
