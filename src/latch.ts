@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { App, HTTPReceiver, type LogLevel } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { AwsProvisioner } from './aws/aws-provisioner.js';
 import { awsSettingsFrom } from './aws/aws-settings.js';
 import { discoverCatalog } from './aws/catalog-discovery.js';
@@ -17,6 +17,7 @@ import { postInsightsDigest } from './core/use-cases/post-insights-digest.js';
 import { reconcileAccess } from './core/use-cases/reconcile-access.js';
 import { refreshResources } from './core/use-cases/refresh-resources.js';
 import { scheduledSync } from './core/use-cases/scheduled-sync.js';
+import { DEFAULT_HEARTBEAT, Heartbeat, releaseOrphanedClaims } from './db/claim-holders.js';
 import { connectDatabase, type LatchDatabase } from './db/connect.js';
 import { KyselyInsightStore } from './db/kysely-insight-store.js';
 import { KyselyStore } from './db/kysely-store.js';
@@ -26,6 +27,7 @@ import type { PinoLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { type Scheduler, startScheduler } from './scheduler/start-scheduler.js';
 import { sweep } from './scheduler/sweep.js';
+import { BackgroundNotifier } from './slack/background-notifier.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { countSlackCalls } from './slack/count-slack-calls.js';
 import { healthRoutes } from './slack/health-routes.js';
@@ -67,6 +69,10 @@ const systemClock: Clock = { now: () => new Date() };
 
 /** How long a stop waits for work in flight; Kubernetes' default grace period is 30 s. */
 const STOP_DEADLINE_MS = 20_000;
+/** Per attempt; the WebClient retries a timeout like any failed request. */
+const SLACK_TIMEOUT_MS = 10_000;
+/** For lookups the sweep waits on: three tries within about five seconds. */
+const QUICK_RETRIES = { retries: 2, factor: 2, minTimeout: 1000, maxTimeout: 4000 };
 
 /** The composition root: the only place that knows every concrete adapter. */
 export async function createLatch(
@@ -83,12 +89,15 @@ export async function createLatch(
       dataDir: env.dataDir,
       ...(overrides.databaseSchema ? { schema: overrides.databaseSchema } : {}),
     });
-  const store = new KyselyStore(database.db);
+  const instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const store = new KyselyStore(database.db, { holder: instanceId });
   const clock = overrides.clock ?? systemClock;
   const metrics = createMetrics(store, clock);
   let ready = false;
 
   const clientOptions: WebClientOptions = {
+    // Without a timeout a Slack call that never answers waits forever, and whatever awaits it.
+    timeout: SLACK_TIMEOUT_MS,
     ...overrides.slackClientOptions,
     slackApiUrl: env.slackApiUrl,
     fetch: countSlackCalls(env.slackApiUrl, metrics.countSlackCall, overrides.slackClientOptions?.fetch),
@@ -161,10 +170,55 @@ export async function createLatch(
       discover: () =>
         discoverCatalog({ ...awsSettingsFrom(loaded, callLimits), onCall: metrics.countAwsCall }),
     },
-    instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    instanceId,
     newId: (kind) => shortId(kind, randomBytes),
     telemetry: metrics,
     insights,
+  };
+  // The sweep never waits on Slack: its messages go out from a queue, and its one lookup (approvers
+  // to remind) gives up after a few quick tries instead of the WebClient's half hour.
+  const background = new BackgroundNotifier(
+    deps.notifier,
+    {
+      rememberMessage: (ref) => store.insertSlackMessage(ref),
+      rememberAuditThread: async (requestId, ts) => {
+        if (!(await store.auditThread(requestId))) await store.setAuditThread(requestId, ts);
+      },
+    },
+    coreLog,
+  );
+  const lookups = new WebClient(env.slackBotToken, {
+    retryConfig: QUICK_RETRIES,
+    ...clientOptions,
+    logger: boltLogger(log),
+  });
+  const sweepDeps: LatchDeps = {
+    ...deps,
+    notifier: background,
+    directory: new SlackDirectory(lookups, policy.allowedEmailDomains),
+    // refreshResources replaces the live policy: listeners and the sweep must see the same one.
+    get policy() {
+      return deps.policy;
+    },
+    set policy(live) {
+      deps.policy = live;
+    },
+  };
+  const heartbeat = new Heartbeat(
+    database.db,
+    instanceId,
+    log.child({ subsystem: 'scheduler' }),
+    DEFAULT_HEARTBEAT,
+    clock,
+  );
+  /** One scheduler pass, after taking back the claims of a Latch that died holding them. */
+  const sweepOnce = async () => {
+    const released = await releaseOrphanedClaims(database.db, clock.now()).catch((error: unknown) => {
+      coreLog.warn({ err: error }, 'could not look for claims a stopped Latch left');
+      return [];
+    });
+    if (released.length) coreLog.warn({ grantIds: released }, 'took back grants a stopped Latch had claimed');
+    await sweep(sweepDeps, metrics.observeJob);
   };
   const inFlight = new InFlight();
   const ownWorkspace = cachedWorkspace(() => app.client.auth.test());
@@ -182,7 +236,10 @@ export async function createLatch(
   return {
     deps,
     database,
-    sweep: () => sweep(deps, metrics.observeJob),
+    async sweep() {
+      await sweepOnce();
+      await background.drain();
+    },
     async start() {
       // Bolt checks the bot token (auth.test) first, so a refused token fails fast with one line.
       await app.init().catch((error: unknown) => {
@@ -199,23 +256,21 @@ export async function createLatch(
       ownWorkspace().catch((error: unknown) =>
         log.warn({ err: error }, 'cannot learn the bot’s own workspace from auth.test yet'),
       );
-      scheduler = startScheduler(
-        env.sweepCron,
-        () => sweep(deps, metrics.observeJob),
-        log.child({ subsystem: 'scheduler' }),
-        {
-          name: 'sweep',
-          runAtStart: true,
-          ...(overrides.timedSweeps === false
-            ? {}
-            : {
-                nextDue: async () => {
-                  const due = await store.nextDueAt();
-                  return due && { delayMs: due.getTime() - clock.now().getTime() };
-                },
-              }),
-        },
-      );
+      await heartbeat.start();
+      // Nobody else can have the embedded database open: whoever held claims in it is gone.
+      if (database.kind === 'pglite' && !overrides.database) await heartbeat.forgetOtherHolders();
+      scheduler = startScheduler(env.sweepCron, sweepOnce, log.child({ subsystem: 'scheduler' }), {
+        name: 'sweep',
+        runAtStart: true,
+        ...(overrides.timedSweeps === false
+          ? {}
+          : {
+              nextDue: async () => {
+                const due = await store.nextDueAt();
+                return due && { delayMs: due.getTime() - clock.now().getTime() };
+              },
+            }),
+      });
       if (env.syncCron !== 'off') {
         syncScheduler = startScheduler(
           env.syncCron,
@@ -273,6 +328,12 @@ export async function createLatch(
         reconcileScheduler?.stop(),
         digestScheduler?.stop(),
       ]);
+      if (!(await background.drain(STOP_DEADLINE_MS / 2))) {
+        log.warn({ waiting: background.backlog }, 'stopping with Slack messages Slack has not taken');
+      }
+      await heartbeat
+        .stop()
+        .catch((error: unknown) => log.warn({ err: error }, 'could not end the heartbeat'));
       provisioner.destroy();
       if (!overrides.database) await database.close();
     },

@@ -31,11 +31,15 @@ import type { Database } from './schema.js';
 
 /** The Store port over Kysely; one instance per connection or transaction. */
 export class KyselyStore implements Store {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** `holder`: this Latch's instance id, recorded with its claims so a crash frees them (db/claim-holders.ts). */
+    private readonly taker: dueWork.ClaimTaker = {},
+  ) {}
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((trx) => work(new KyselyStore(trx)));
+    return this.db.transaction().execute((trx) => work(new KyselyStore(trx, this.taker)));
   }
 
   async insertRequest(request: AccessRequest): Promise<void> {
@@ -262,11 +266,11 @@ export class KyselyStore implements Store {
     limit: number,
     onlyId?: string,
   ): Promise<Grant[]> {
-    return dueWork.claimGrantsToProvision(this.db, now, leaseUntil, limit, onlyId);
+    return dueWork.claimGrantsToProvision(this.db, now, leaseUntil, limit, onlyId, this.taker);
   }
 
   async claimGrantsToRevoke(now: Date, leaseUntil: Date, limit: number, onlyId?: string): Promise<Grant[]> {
-    return dueWork.claimGrantsToRevoke(this.db, now, leaseUntil, limit, onlyId);
+    return dueWork.claimGrantsToRevoke(this.db, now, leaseUntil, limit, onlyId, this.taker);
   }
 
   async nextDueAt(): Promise<Date | undefined> {

@@ -10,6 +10,12 @@ import {
   type Input,
   xml,
 } from './fake-aws-common.js';
+import {
+  type RandomFaultCounts,
+  type RandomFaultKind,
+  RandomFaultSource,
+  type RandomFaults,
+} from './fake-aws-faults.js';
 import { IamState, iamService } from './fake-aws-iam.js';
 import {
   IDENTITY_STORE_ID,
@@ -36,6 +42,17 @@ export interface FakeAwsCall {
   /** The account the credentials belong to (the management account unless AssumeRole issued them). */
   account: string;
   region: string;
+  /** Set when a random fault (setRandomFaults) answered the call instead of the service. */
+  randomFault?: RandomFaultKind;
+}
+
+/** A request as it arrives, before any added latency and before the service acts on it. */
+export interface FakeAwsArrival {
+  service: FakeAwsService;
+  operation: string;
+  input: unknown;
+  /** Epoch ms. */
+  at: number;
 }
 
 export interface FakeAwsFault {
@@ -90,9 +107,20 @@ export interface FakeAwsServer {
   throttleEvery(n: number | undefined): void;
   /** Added latency per request in ms (default 0). */
   setLatency(ms: number): void;
+  /**
+   * Seeded random throttling, `InternalFailure` (500) and latency spikes on every call (or the named
+   * services'), after queued faults; undefined turns them off. `randomFaultCounts` says what they did.
+   */
+  setRandomFaults(settings: RandomFaults | undefined): void;
+  readonly randomFaultCounts: RandomFaultCounts;
   /** Resolves with the first call (past or future) of `operation` whose input matches. */
   waitForCall(operation: string, predicate?: CallPredicate, timeoutMs?: number): Promise<FakeAwsCall>;
-  /** Clears calls, queued faults, rate limits, throttling and latency; keeps every fixture. */
+  /**
+   * Resolves when the next matching request arrives, before added latency and before the service
+   * acts on it: the moment the caller has sent it and waits (a crash then leaves it in flight).
+   */
+  waitForArrival(operation: string, predicate?: CallPredicate, timeoutMs?: number): Promise<FakeAwsArrival>;
+  /** Clears calls, queued faults, rate limits, throttling, random faults and latency; keeps every fixture. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -106,16 +134,17 @@ export interface FakeAwsServerOptions {
   pageSize?: number;
 }
 
-interface Waiter {
+interface Waiter<T> {
   operation: string;
   predicate: (input: unknown) => boolean;
-  resolve: (call: FakeAwsCall) => void;
+  resolve: (found: T) => void;
 }
 
 interface Reply {
   status: number;
   headers: Record<string, string>;
   body: string;
+  randomFault?: RandomFaultKind;
 }
 
 const JSON_TYPE = 'application/x-amz-json-1.1';
@@ -226,9 +255,12 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
   const faults = new Map<string, Array<FakeAwsFault & { left: number }>>();
   const recent = new Map<FakeAwsService, number[]>();
   const rateLimits = new Map<FakeAwsService | 'all', number>();
-  const waiters = new Set<Waiter>();
+  const waiters = new Set<Waiter<FakeAwsCall>>();
+  const arrivalWaiters = new Set<Waiter<FakeAwsArrival>>();
   let calls: FakeAwsCall[] = [];
   let latency = 0;
+  let randomFaults: RandomFaultSource | undefined;
+  const noRandomFaults: RandomFaultCounts = { calls: 0, throttled: 0, internalFailures: 0, delayed: 0 };
   let throttleNth: number | undefined;
   let counted = 0;
 
@@ -305,6 +337,32 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     return false;
   }
 
+  function waitFor<T>(
+    set: Set<Waiter<T>>,
+    operation: string,
+    predicate: CallPredicate,
+    timeoutMs: number,
+    what: string,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter<T> = {
+        operation,
+        predicate,
+        resolve: (found) => {
+          clearTimeout(timer);
+          set.delete(waiter);
+          resolve(found);
+        },
+      };
+      const timer = setTimeout(() => {
+        set.delete(waiter);
+        const seenOps = calls.map((c) => `${c.operation}(${c.status})`).join(', ') || 'none';
+        reject(new Error(`fake AWS: no ${operation} ${what} within ${timeoutMs} ms; calls: ${seenOps}`));
+      }, timeoutMs);
+      set.add(waiter);
+    });
+  }
+
   function record(call: FakeAwsCall): void {
     calls.push(call);
     for (const waiter of waiters) {
@@ -312,7 +370,12 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     }
   }
 
-  function dispatch(request: ParsedRequest, context: FakeCallContext): Reply {
+  function throttleReply(service: FakeServiceHandler, requestId: string): Reply {
+    const fields = service.throttleCode === 'TooManyRequestsException' ? { Type: 'TooManyRequests' } : {};
+    return render(service, new AwsError(400, service.throttleCode, 'Rate exceeded', fields), requestId);
+  }
+
+  function dispatch(request: ParsedRequest, context: FakeCallContext, randomFault?: RandomFaultKind): Reply {
     const { service, operation, input } = request;
     const denied = authError(service, request.authorization);
     if (denied) throw denied;
@@ -327,15 +390,17 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
       }
       return reply;
     }
+    if (randomFault) {
+      randomFaults?.answered(randomFault);
+      if (randomFault === 'throttle') return { ...throttleReply(service, context.requestId), randomFault };
+      // AWS's common error for a failure of its own: 500, `InternalFailure`, in the service's protocol.
+      const error = AwsError.coral(500, 'InternalFailure', 'An internal error occurred. Try again.');
+      return { ...render(service, error, context.requestId), randomFault };
+    }
     counted += 1;
     const throttled = throttleNth !== undefined && counted % throttleNth === 0;
     if (throttled || overRateLimit(service.service, context.now)) {
-      const fields = service.throttleCode === 'TooManyRequestsException' ? { Type: 'TooManyRequests' } : {};
-      return render(
-        service,
-        new AwsError(400, service.throttleCode, 'Rate exceeded', fields),
-        context.requestId,
-      );
+      return throttleReply(service, context.requestId);
     }
     if (service.protocol === 'awsQuery') {
       const result = service.call(operation, input as Record<string, string>, context);
@@ -363,10 +428,22 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
       now: at,
       pageSize,
     };
-    if (latency > 0) await sleep(latency);
+    const arrival = {
+      service: request.service.service,
+      operation: request.operation,
+      input: request.input,
+      at,
+    };
+    for (const waiter of arrivalWaiters) {
+      if (waiter.operation === arrival.operation && matches(waiter.predicate, arrival.input)) {
+        waiter.resolve(arrival);
+      }
+    }
+    const draw = randomFaults?.draw(request.service.service) ?? { delayMs: 0 };
+    if (latency + draw.delayMs > 0) await sleep(latency + draw.delayMs);
     let reply: Reply;
     try {
-      reply = dispatch(request, context);
+      reply = dispatch(request, context, draw.fault);
     } catch (error) {
       const unexpected =
         request.service.protocol === 'awsJson1_1' ? 'InternalServerException' : 'InternalFailure';
@@ -385,6 +462,7 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
       accessKeyId,
       account,
       region: request.region,
+      ...(reply.randomFault ? { randomFault: reply.randomFault } : {}),
     });
     res.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': requestId });
     res.end(reply.body);
@@ -440,23 +518,16 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     waitForCall(operation, predicate = () => true, timeoutMs = 5000) {
       const seen = calls.find((c) => c.operation === operation && matches(predicate, c.input));
       if (seen) return Promise.resolve(seen);
-      return new Promise<FakeAwsCall>((resolve, reject) => {
-        const waiter: Waiter = {
-          operation,
-          predicate,
-          resolve: (call) => {
-            clearTimeout(timer);
-            waiters.delete(waiter);
-            resolve(call);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          const seenOps = calls.map((c) => `${c.operation}(${c.status})`).join(', ') || 'none';
-          reject(new Error(`fake AWS: no ${operation} call within ${timeoutMs} ms; calls: ${seenOps}`));
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
+      return waitFor(waiters, operation, predicate, timeoutMs, 'call');
+    },
+    waitForArrival(operation, predicate = () => true, timeoutMs = 5000) {
+      return waitFor(arrivalWaiters, operation, predicate, timeoutMs, 'request arriving');
+    },
+    setRandomFaults(settings) {
+      randomFaults = settings ? new RandomFaultSource(settings) : undefined;
+    },
+    get randomFaultCounts() {
+      return randomFaults?.counts ?? { ...noRandomFaults };
     },
     reset() {
       calls = [];
@@ -466,6 +537,7 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
       throttleNth = undefined;
       counted = 0;
       latency = 0;
+      randomFaults = undefined;
     },
     close() {
       return new Promise<void>((resolve, reject) => {

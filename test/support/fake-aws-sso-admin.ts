@@ -108,6 +108,7 @@ export class SsoAdminState {
   private readonly assignments = new Map<string, Assignment>();
   private readonly requests = new Map<string, AssignmentRequest>();
   private pollsUntilDone = 1;
+  private completesAfterMs: number | undefined;
   private nextFailure: string | undefined;
 
   constructor(
@@ -179,12 +180,14 @@ export class SsoAdminState {
   }
 
   assignmentsOf(accountId: string, permissionSetArn: string): AssignedPrincipal[] {
+    this.settle();
     return this.sortedAssignments()
       .filter((a) => a.accountId === accountId && a.permissionSetArn === permissionSetArn)
       .map((a) => ({ principalId: a.principalId, principalType: a.principalType }));
   }
 
   hasAssignment(accountId: string, permissionSetArn: string, principalId: string): boolean {
+    this.settle();
     return this.sortedAssignments().some(
       (a) =>
         a.accountId === accountId && a.permissionSetArn === permissionSetArn && a.principalId === principalId,
@@ -201,6 +204,23 @@ export class SsoAdminState {
   setPollsUntilDone(n: number): void {
     if (!Number.isInteger(n) || n < 0) throw new Error(`fake AWS: pollsUntilDone must be an integer >= 0`);
     this.pollsUntilDone = n;
+  }
+
+  /**
+   * AWS finishes an assignment request on its own, polled or not: with this set, a request older
+   * than `ms` is finished the next time anything looks (a caller that crashed mid-poll finds it done).
+   */
+  setCompletesAfterMs(ms: number | undefined): void {
+    this.completesAfterMs = ms;
+  }
+
+  /** Finishes the requests `setCompletesAfterMs` says AWS is done with by `now`. */
+  settle(now = Date.now()): void {
+    const after = this.completesAfterMs;
+    if (after === undefined) return;
+    for (const request of this.requests.values()) {
+      if (request.status === 'IN_PROGRESS' && request.createdAt + after <= now) this.finish(request);
+    }
   }
 
   /** The next creation or deletion request ends FAILED with this FailureReason and changes nothing. */
@@ -580,6 +600,7 @@ export function ssoAdminService(state: SsoAdminState): FakeJsonService {
           `User in account ${context.account} is not authorized to perform: sso:${operation}`,
         );
       }
+      state.settle(context.now);
       return handler(state, input, context);
     },
   };

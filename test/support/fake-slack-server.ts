@@ -40,9 +40,17 @@ interface Answer {
 
 export interface SlackFault {
   error?: string;
+  /** An HTTP status: 429 (with `retryAfterSeconds`) or a 5xx, answered `{ ok: false, error }`. */
   status?: number;
   retryAfterSeconds?: number;
+  /**
+   * Holds the call this long before Slack looks at it: a caller that gives up first (its timeout)
+   * gets no answer and nothing is done; one that waits gets the method's normal answer.
+   */
+  hangMs?: number;
   times?: number;
+  /** Only calls whose arguments match fail (say, `(args) => args.channel === 'U0BOB'`); others pass. */
+  match?: (args: Record<string, SlackJson>) => boolean;
 }
 
 export interface FakeSlackServer {
@@ -80,14 +88,31 @@ export interface FakeSlackServer {
     timeoutMs?: number,
   ): Promise<RecordedCall & { args: Record<string, SlackJson> }>;
   waitForResponse(predicate?: (body: SlackJson) => boolean, timeoutMs?: number): Promise<SlackJson>;
-  /** Fail the next `times` (default 1) calls of a method with a Slack error code or an HTTP status. */
+  /** Fail the next `times` (default 1) calls of a method with a Slack error code, an HTTP status or a hang. */
   failNext(method: string, fault: SlackFault): void;
+  /** Drops the faults still queued (Slack is back); keeps calls and messages. */
+  clearFaults(): void;
   /** Clears calls, messages, views, responses and faults; keeps users and channels. */
   reset(): void;
   close(): Promise<void>;
 }
 
 const publicMessage = ({ author: _author, ...m }: MessageRecord): StoredMessage => ({ ...m });
+
+/** Waits `ms`; resolves true early if the caller closes the connection (gave up) meanwhile. */
+function heldFor(ms: number, res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      res.off('close', onClose);
+      resolve(false);
+    }, ms);
+    const onClose = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    res.once('close', onClose);
+  });
+}
 
 function describeCalls(calls: ReadonlyArray<RecordedCall>): string {
   if (!calls.length) return 'no calls';
@@ -114,11 +139,22 @@ export async function startFakeSlackServer(
     return state;
   };
 
+  function peekFault(method: string, args: Record<string, SlackJson>): SlackFault | undefined {
+    return faults.get(method)?.find((f) => !f.match || f.match(args));
+  }
+
+  function takeFault(method: string, args: Record<string, SlackJson>): SlackFault | undefined {
+    const queue = faults.get(method);
+    const fault = peekFault(method, args);
+    if (queue && fault) queue.splice(queue.indexOf(fault), 1);
+    return fault;
+  }
+
   function answerApi(method: string, req: IncomingMessage, parsed: ReturnType<typeof parseArgs>): Answer {
     if (!parsed) return { status: 200, body: { ok: false, error: 'invalid_json' } };
     const handler = method === 'apps.connections.open' ? () => hub.openConnection() : METHODS[method];
     if (!handler) return { status: 200, body: { ok: false, error: 'unknown_method', req_method: method } };
-    const fault = faults.get(method)?.shift();
+    const fault = takeFault(method, parsed.args);
     if (fault?.status === 429) {
       const headers = { 'retry-after': String(fault.retryAfterSeconds ?? 1) };
       return { status: 429, body: { ok: false, error: 'ratelimited' }, headers };
@@ -149,6 +185,17 @@ export async function startFakeSlackServer(
     res: ServerResponse,
   ): Promise<void> {
     const parsed = parseArgs(req, url, await readBody(req));
+    const hang = parsed && peekFault(method, parsed.args)?.hangMs;
+    if (hang !== undefined && parsed) {
+      takeFault(method, parsed.args);
+      const gaveUp = await heldFor(hang, res);
+      if (gaveUp) {
+        const { token: _token, ...args } = parsed?.args ?? {};
+        calls.push({ method, args, at: Date.now(), status: 0, response: { ok: false, error: 'timed_out' } });
+        notify();
+        return;
+      }
+    }
     const answer = answerApi(method, req, parsed);
     const { token: _token, ...args } = parsed?.args ?? {};
     calls.push({ method, args, at: Date.now(), status: answer.status, response: answer.body });
@@ -273,6 +320,7 @@ export async function startFakeSlackServer(
       for (let i = 0; i < (fault.times ?? 1); i++) queue.push(fault);
       faults.set(method, queue);
     },
+    clearFaults: () => faults.clear(),
     reset: () => {
       calls.length = 0;
       responses.length = 0;

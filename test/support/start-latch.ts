@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WebClientOptions } from '@slack/web-api';
 import { sql } from 'kysely';
 import { parse } from 'yaml';
 import { type Env, readEnv } from '../../src/config/env.js';
@@ -71,8 +72,12 @@ export async function startLatchWorld(
     slackRetries?: boolean;
     /** Leave the policy's audit channel out of the workspace (as if deleted). */
     withoutAuditChannel?: boolean;
-    /** Edits the fixture policy's YAML before Latch reads it (owners, approver groups …). */
-    policy?: (yaml: string) => string;
+    /** Edits the policy text (fixtures/policy.yml, ids filled in) before Latch reads it. */
+    policy?: (text: string) => string;
+    /** More WebClient options (a `timeout`, say), over the retry setting above. */
+    slackClientOptions?: WebClientOptions;
+    /** Collects every log line Latch writes (info and up) here, as JSON text. */
+    logs?: string[];
   } = {},
 ): Promise<LatchWorld> {
   const slack = await startFakeSlackServer();
@@ -109,12 +114,12 @@ export async function startLatchWorld(
     AWS_ENDPOINT_URL: aws.url,
     AWS_MAX_ATTEMPTS: '2',
   });
-  const fixture = await readFile(new URL('./fixtures/policy.yml', import.meta.url), 'utf8');
-  const policyText = (options.policy ? options.policy(fixture) : fixture)
+  const fixture = (await readFile(new URL('./fixtures/policy.yml', import.meta.url), 'utf8'))
     .replace('GROUP_ONCALL', groups.oncall)
     .replace('GROUP_READONLY', groups.readonly)
     .replace('PS_ADMIN', permissionSets.admin)
     .replace('PS_READONLY', permissionSets.readonly);
+  const policyText = options.policy ? options.policy(fixture) : fixture;
   // PGlite on disk (not in memory) so a restarted Latch finds what the first one wrote.
   const db = testDatabaseOptions();
   const dataDir = db.databaseUrl ? db.dataDir : await mkdtemp(join(tmpdir(), 'latch-e2e-'));
@@ -137,10 +142,16 @@ export async function startLatchWorld(
   const clock = new TestClock();
   const boot = async (replicaOf?: Latch) => {
     const replicaEnv = replicaOf ? { ...env, port: await freePort() } : env;
-    const latch = await createLatch(replicaEnv, parsePolicy(parse(policyText)), createLogger(env.logLevel), {
+    const log = options.logs
+      ? createLogger('info', { write: (line: string) => void options.logs?.push(line) })
+      : createLogger(env.logLevel);
+    const latch = await createLatch(replicaEnv, parsePolicy(parse(policyText)), log, {
       clock,
       timedSweeps: false,
-      ...(options.slackRetries ? {} : { slackClientOptions: { retryConfig: { retries: 0 } } }),
+      slackClientOptions: {
+        ...(options.slackRetries ? {} : { retryConfig: { retries: 0 } }),
+        ...options.slackClientOptions,
+      },
       ...(db.schema ? { databaseSchema: db.schema } : {}),
       // PGlite is one embedded database per process: a replica shares it; PostgreSQL replicas connect anew.
       ...(replicaOf && !db.databaseUrl ? { database: replicaOf.database } : {}),

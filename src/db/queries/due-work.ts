@@ -7,6 +7,7 @@ import {
   type UpdateObject,
 } from 'kysely';
 import type { AccessRequest, Grant } from '../../core/model.js';
+import { recordClaimHolder } from '../claim-holders.js';
 import { grantFromRow, requestFromRow } from '../rows.js';
 import type { Database } from '../schema.js';
 
@@ -54,14 +55,20 @@ async function claimRequestRows(
   return rows.map(requestFromRow);
 }
 
+/** Who takes a claim: recorded with it (db/claim-holders.ts) when given. */
+export interface ClaimTaker {
+  holder?: string;
+}
+
 export async function claimGrantsToProvision(
   db: Kysely<Database>,
   now: Date,
   leaseUntil: Date,
   limit: number,
   onlyId?: string,
+  taker: ClaimTaker = {},
 ): Promise<Grant[]> {
-  return claimGrants(db, 'provisioning', now, leaseUntil, limit, onlyId);
+  return claimGrants(db, 'provisioning', now, leaseUntil, limit, onlyId, taker);
 }
 
 export async function claimGrantsToRevoke(
@@ -70,29 +77,44 @@ export async function claimGrantsToRevoke(
   leaseUntil: Date,
   limit: number,
   onlyId?: string,
+  taker: ClaimTaker = {},
 ): Promise<Grant[]> {
-  return claimGrants(db, 'revoking', now, leaseUntil, limit, onlyId);
+  return claimGrants(db, 'revoking', now, leaseUntil, limit, onlyId, taker);
 }
 
-function claimGrants(
+async function claimGrants(
   db: Kysely<Database>,
   status: 'provisioning' | 'revoking',
   now: Date,
   leaseUntil: Date,
   limit: number,
-  onlyId?: string,
+  onlyId: string | undefined,
+  { holder }: ClaimTaker,
 ): Promise<Grant[]> {
-  return claimGrantRows(db, {
-    where: (eb) =>
-      eb.and([
-        eb('status', '=', status),
-        eb('next_attempt_at', '<=', now),
-        ...(onlyId ? [eb('id', '=', onlyId)] : []),
-      ]),
-    orderBy: 'next_attempt_at',
-    limit,
-    set: { next_attempt_at: leaseUntil, attempts: sql`attempts + 1` },
-  });
+  const claim = (trx: Kysely<Database>) =>
+    claimGrantRows(trx, {
+      where: (eb) =>
+        eb.and([
+          eb('status', '=', status),
+          eb('next_attempt_at', '<=', now),
+          ...(onlyId ? [eb('id', '=', onlyId)] : []),
+        ]),
+      orderBy: 'next_attempt_at',
+      limit,
+      set: { next_attempt_at: leaseUntil, attempts: sql`attempts + 1` },
+    });
+  if (holder === undefined) return claim(db);
+  const work = async (trx: Kysely<Database>) => {
+    const grants = await claim(trx);
+    await recordClaimHolder(
+      trx,
+      grants.map((g) => g.id),
+      holder,
+      leaseUntil,
+    );
+    return grants;
+  };
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
 export function claimExpiredGrants(db: Kysely<Database>, now: Date, limit: number): Promise<Grant[]> {
