@@ -1,7 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { WebClientOptions } from '@slack/web-api';
 import { sql } from 'kysely';
 import { parse } from 'yaml';
@@ -12,6 +10,7 @@ import { createLatch, type Latch } from '../../src/latch.js';
 import { createLogger } from '../../src/log.js';
 import { type FakeAwsServer, startFakeAwsServer } from './fake-aws-server.js';
 import { type FakeSlackServer, startFakeSlackServer } from './fake-slack-server.js';
+import { migratedPgliteDir } from './pglite-template.js';
 import { type SlackClientForBot, slackClientForBot } from './sign-slack-request.js';
 import { TestClock } from './test-clock.js';
 import { testDatabaseOptions } from './test-database.js';
@@ -122,7 +121,7 @@ export async function startLatchWorld(
   const policyText = options.policy ? options.policy(fixture) : fixture;
   // PGlite on disk (not in memory) so a restarted Latch finds what the first one wrote.
   const db = testDatabaseOptions();
-  const dataDir = db.databaseUrl ? db.dataDir : await mkdtemp(join(tmpdir(), 'latch-e2e-'));
+  const dataDir = db.databaseUrl ? db.dataDir : await migratedPgliteDir();
   const port = await freePort();
   const env = readEnv({
     SLACK_BOT_TOKEN: slack.botToken,

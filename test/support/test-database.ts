@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { connectDatabase, type DatabaseOptions, type LatchDatabase } from '../../src/db/connect.js';
 import { KyselyStore } from '../../src/db/kysely-store.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { migratedPgliteDir } from './pglite-template.js';
 
 /** Tests run on PGlite unless DATABASE_URL points at a PostgreSQL server (`.ci/run` does both). */
 export const DIALECT: 'postgres' | 'pglite' = process.env.DATABASE_URL ? 'postgres' : 'pglite';
@@ -21,11 +23,13 @@ export interface TestDatabase {
   destroy(): Promise<void>;
 }
 
-/** A migrated, empty database for one test file. */
+/** A migrated, empty database for one test file (on PGlite, a copy of one migrated once). */
 export async function createTestDatabase(
   options: DatabaseOptions = testDatabaseOptions(),
 ): Promise<TestDatabase> {
-  const database = connectDatabase(options);
+  const copied = !options.databaseUrl && options.dataDir === 'memory://';
+  const dataDir = copied ? await migratedPgliteDir('latch-test-') : undefined;
+  const database = connectDatabase(dataDir ? { ...options, dataDir } : options);
   await migrateToLatest(database);
   return {
     database,
@@ -34,6 +38,7 @@ export async function createTestDatabase(
       if (database.schema)
         await sql`drop schema if exists ${sql.id(database.schema)} cascade`.execute(database.db);
       await database.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
