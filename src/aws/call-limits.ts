@@ -29,11 +29,12 @@ export interface RateSettings {
 export const IDENTITY_CENTER_BUCKET = 'identity-center';
 
 /**
- * A token bucket sends at most `burst + perSecond` calls in any one second, so 18 + 1 keeps every
- * second at 19 of AWS's 20: 90% of the limit for Latch's own work, and a call's worth of room for
- * network jitter and people at the console (the SDK retries what AWS throttles all the same).
+ * A token bucket sends at most `burst + perSecond` calls in any one second. With no burst it is a
+ * pacer: calls leave 1/19 s apart, 95% of AWS's 20, and two calls would have to bunch by 100 ms on
+ * the way for AWS to see a 21st in one second (the SDK retries what AWS throttles all the same).
+ * The price is that a lone call waits 53 ms.
  */
-export const IDENTITY_CENTER_RATE: RateSettings = { perSecond: 18, burst: 1 };
+export const IDENTITY_CENTER_RATE: RateSettings = { perSecond: 19, burst: 0 };
 
 /** The slots around CreateAccountAssignment/DeleteAccountAssignment and their polling. */
 export const ASSIGNMENT_SLOTS = 'account-assignment';

@@ -25,7 +25,7 @@ function busiestSecond(arrivals: number[]): number {
 }
 
 /**
- * Two Latch replicas granting at once, each with the production rate (18/s, burst 1): what the
+ * Two Latch replicas granting at once, each with the production rate (19/s, no burst): what the
  * local AWS sees of Identity Center (identitystore and sso-admin together) in its busiest second.
  */
 describe(`two replicas' Identity Center calls (real SDK, local AWS, ${DIALECT})`, { timeout: 30_000 }, () => {
