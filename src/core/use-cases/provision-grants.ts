@@ -4,7 +4,7 @@ import { canMoveGrant, MAX_PROVISION_ATTEMPTS, retryDelaySeconds } from '../gran
 import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
-import { withAccessChangeSlot } from './access-change-slots.js';
+import { type AccessChange, changeInSlot, changesInOneSlot } from './access-change-slots.js';
 import { afterCommit } from './after-commit.js';
 import { postAudit } from './post-audit.js';
 import { type WorkThroughOptions, workThrough } from './work-through.js';
@@ -29,32 +29,34 @@ export async function provisionGrants(
   options: { onlyId?: string; limit?: number } = {},
 ): Promise<Grant[]> {
   if (options.onlyId) {
-    return withAccessChangeSlot(() => provisionDue(deps, options, (grant) => provisionOne(deps, grant)));
+    return changesInOneSlot(() => provisionDue(deps, options, (grant) => provisionOne(deps, grant)));
   }
-  return provisionDue(deps, options, (grant) => withAccessChangeSlot(() => provisionOne(deps, grant)));
+  const done = await provisionDue(deps, options, (grant) => changeInSlot(() => provisionOne(deps, grant)));
+  return done.filter((grant) => grant !== undefined);
 }
 
-async function provisionDue(
+async function provisionDue<R>(
   deps: LatchDeps,
   options: { onlyId?: string; limit?: number },
-  work: (grant: Grant) => Promise<Grant | undefined>,
-): Promise<Grant[]> {
+  work: (grant: Grant) => Promise<R>,
+): Promise<R[]> {
   const batchSize = options.limit ?? SWEEP_BATCH.batchSize;
   const claim = () => {
     const now = deps.clock.now();
     const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
     return deps.store.claimGrantsToProvision(now, leaseUntil, batchSize, options.onlyId);
   };
-  const done = await workThrough(claim, work, { ...SWEEP_BATCH, batchSize });
-  return done.filter((grant) => grant !== undefined);
+  return workThrough(claim, work, { ...SWEEP_BATCH, batchSize });
 }
 
-async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefined> {
+async function provisionOne(deps: LatchDeps, grant: Grant): Promise<AccessChange> {
   const { store, clock } = deps;
   const log = logWithIds(deps.log, { requestId: grant.requestId, grantId: grant.id });
   const resource = findResource(deps.policy, grant.resourceId);
   const tier = resource && tierOf(deps.policy, resource);
-  if (!resource || !tier) return fail(deps, grant, `resource ${grant.resourceId} is no longer requestable`);
+  if (!resource || !tier) {
+    return { announce: () => fail(deps, grant, `resource ${grant.resourceId} is no longer requestable`) };
+  }
 
   let principalId: string;
   let awsRef: string | undefined;
@@ -71,12 +73,13 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
     const reason = error instanceof Error ? error.message : String(error);
     log.warn({ err: error, attempts: grant.attempts, retriable }, 'provisioning attempt failed');
     deps.telemetry?.accessChangeFailed({ change: 'provision', kind: resource.kind });
-    if (!retriable || grant.attempts >= MAX_PROVISION_ATTEMPTS) return fail(deps, grant, reason);
+    if (!retriable || grant.attempts >= MAX_PROVISION_ATTEMPTS)
+      return { announce: () => fail(deps, grant, reason) };
     const nextAttemptAt = new Date(
       clock.now().getTime() + retryDelaySeconds(grant.attempts, 0.5 + Math.random() / 2) * 1000,
     );
     await store.updateGrant(grant.id, { nextAttemptAt, lastError: reason });
-    return undefined;
+    return {};
   }
 
   const provisionedAt = clock.now();
@@ -107,23 +110,25 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<Grant | unde
     });
     return true;
   });
-  if (!committed) return undefined;
+  if (!committed) return {};
   log.info(
     { resourceId: resource.id, principalId, expiresAt: expiresAt.toISOString(), seconds },
     'grant active',
   );
-  await afterCommit(log, 'tell requester grant active', () =>
-    deps.notifier.tellRequester(grant.requesterId, { kind: 'grant_active', grant: active, resource }),
-  );
-  await postAudit(deps, {
-    action: 'grant.active',
-    actor: 'latch',
-    resource,
-    requesterId: grant.requesterId,
-    requestId: grant.requestId,
-    grantId: grant.id,
-  });
-  return active;
+  const announce = async () => {
+    await afterCommit(log, 'tell requester grant active', () =>
+      deps.notifier.tellRequester(grant.requesterId, { kind: 'grant_active', grant: active, resource }),
+    );
+    await postAudit(deps, {
+      action: 'grant.active',
+      actor: 'latch',
+      resource,
+      requesterId: grant.requesterId,
+      requestId: grant.requestId,
+      grantId: grant.id,
+    });
+  };
+  return { grant: active, announce };
 }
 
 async function fail(deps: LatchDeps, grant: Grant, reason: string): Promise<undefined> {

@@ -3,7 +3,7 @@ import { canMoveGrant, retryDelaySeconds, shouldAlertRevocation } from '../grant
 import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
-import { withAccessChangeSlot } from './access-change-slots.js';
+import { type AccessChange, changeInSlot, changesInOneSlot } from './access-change-slots.js';
 import { afterCommit } from './after-commit.js';
 import { postAudit } from './post-audit.js';
 import { CLAIM_LEASE_SECONDS, SWEEP_BATCH } from './provision-grants.js';
@@ -20,16 +20,17 @@ export async function revokeGrants(
 ): Promise<Grant[]> {
   // As for provisioning: `onlyId` is claimed once there is room, a sweep's grants one slot each.
   if (options.onlyId) {
-    return withAccessChangeSlot(() => revokeDue(deps, options, (grant) => revokeOne(deps, grant)));
+    return changesInOneSlot(() => revokeDue(deps, options, (grant) => revokeOne(deps, grant)));
   }
-  return revokeDue(deps, options, (grant) => withAccessChangeSlot(() => revokeOne(deps, grant)));
+  const revoked = await revokeDue(deps, options, (grant) => changeInSlot(() => revokeOne(deps, grant)));
+  return revoked.filter((grant) => grant !== undefined);
 }
 
-async function revokeDue(
+async function revokeDue<R>(
   deps: LatchDeps,
   options: { onlyId?: string; limit?: number },
-  work: (grant: Grant) => Promise<Grant | undefined>,
-): Promise<Grant[]> {
+  work: (grant: Grant) => Promise<R>,
+): Promise<R[]> {
   const batchSize = options.limit ?? SWEEP_BATCH.batchSize;
   const claim = async () => {
     if (!options.onlyId) await markExpired(deps, batchSize);
@@ -37,8 +38,7 @@ async function revokeDue(
     const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_SECONDS * 1000);
     return deps.store.claimGrantsToRevoke(now, leaseUntil, batchSize, options.onlyId);
   };
-  const revoked = await workThrough(claim, work, { ...SWEEP_BATCH, batchSize });
-  return revoked.filter((grant) => grant !== undefined);
+  return workThrough(claim, work, { ...SWEEP_BATCH, batchSize });
 }
 
 /** Moves grants past `expires_at` to `revoking`, audited, so they are never dropped from the queue. */
@@ -64,7 +64,7 @@ async function markExpired(deps: LatchDeps, limit: number): Promise<void> {
   }
 }
 
-async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefined> {
+async function revokeOne(deps: LatchDeps, grant: Grant): Promise<AccessChange> {
   const { store, clock } = deps;
   const log = logWithIds(deps.log, { requestId: grant.requestId, grantId: grant.id });
   // A resource that left the policy or the catalog still has its access removed, as last recorded.
@@ -86,7 +86,8 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefin
     await store.updateGrant(grant.id, { nextAttemptAt, lastError: reason });
     log.error({ err: error, attempts: grant.attempts }, 'revocation attempt failed; will retry');
     deps.telemetry?.accessChangeFailed({ change: 'revoke', kind: resource?.kind ?? 'unknown' });
-    if (shouldAlertRevocation(grant.attempts)) {
+    if (!shouldAlertRevocation(grant.attempts)) return {};
+    const announce = async () => {
       await afterCommit(log, 'alert admins stuck revocation', () =>
         deps.notifier.alertAdmins(
           `Revoking grant ${grant.id} (${grant.resourceId} for <@${grant.requesterId}>) failed ${grant.attempts} time(s): ${reason}. Latch keeps retrying.`,
@@ -103,8 +104,8 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefin
           text: `${grant.attempts} failed attempts: ${reason}`,
         });
       }
-    }
-    return undefined;
+    };
+    return { announce };
   }
 
   const revokedAt = clock.now();
@@ -129,23 +130,25 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<Grant | undefin
     });
     return true;
   });
-  if (!committed) return undefined;
+  if (!committed) return {};
   log.info(
     { resourceId: grant.resourceId, reason: grant.revokeReason ?? 'expired', seconds },
     'grant revoked',
   );
-  if (!resource) return undefined;
+  if (!resource) return {};
   const ended: Grant = { ...grant, status: 'revoked', revokedAt };
-  await afterCommit(log, 'tell requester grant ended', () =>
-    deps.notifier.tellRequester(grant.requesterId, { kind: 'grant_ended', grant: ended, resource }),
-  );
-  await postAudit(deps, {
-    action: 'grant.revoked',
-    actor: 'latch',
-    resource,
-    requesterId: grant.requesterId,
-    requestId: grant.requestId,
-    grantId: grant.id,
-  });
-  return ended;
+  const announce = async () => {
+    await afterCommit(log, 'tell requester grant ended', () =>
+      deps.notifier.tellRequester(grant.requesterId, { kind: 'grant_ended', grant: ended, resource }),
+    );
+    await postAudit(deps, {
+      action: 'grant.revoked',
+      actor: 'latch',
+      resource,
+      requesterId: grant.requesterId,
+      requestId: grant.requestId,
+      grantId: grant.id,
+    });
+  };
+  return { grant: ended, announce };
 }
