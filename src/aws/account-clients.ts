@@ -3,7 +3,15 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { ProvisioningError } from '../core/errors.js';
-import { type AwsClients, type CallListener, type Credentials, clientConfig, countCalls } from './clients.js';
+import {
+  type AwsClients,
+  adaptiveRetries,
+  type CallListener,
+  type Credentials,
+  clientConfig,
+  countCalls,
+  sharedRateLimiter,
+} from './clients.js';
 
 export interface CrossAccountSettings {
   region?: string;
@@ -44,6 +52,9 @@ export class AccountClients {
   private readonly iamClients = new Map<string, Promise<IAMClient>>();
   private readonly trailClients = new Map<string, Promise<CloudTrailClient>>();
   private readonly created: Array<{ destroy(): void }> = [];
+  // A sync reaches hundreds of accounts at once: their STS and IAM calls back off as one when throttled.
+  private readonly stsLimiter = sharedRateLimiter();
+  private readonly iamLimiter = sharedRateLimiter();
 
   constructor(
     readonly clients: AwsClients,
@@ -65,7 +76,7 @@ export class AccountClients {
 
   async iam(accountId: string): Promise<IAMClient> {
     return this.forAccount(accountId, this.iamClients, this.clients.iam, (config) => {
-      const client = new IAMClient(config);
+      const client = new IAMClient({ ...config, retryStrategy: adaptiveRetries(this.iamLimiter) });
       countCalls(client, 'iam', this.settings.onCall);
       return client;
     });
@@ -126,7 +137,10 @@ export class AccountClients {
     const roleArn = await this.roleArn(accountId);
     const provider = fromTemporaryCredentials({
       params: { RoleArn: roleArn, RoleSessionName: 'latch', ExternalId: this.settings.externalId },
-      ...(this.settings.region ? { clientConfig: clientConfig(this.settings.region) } : {}),
+      clientConfig: {
+        ...clientConfig(this.settings.region),
+        retryStrategy: adaptiveRetries(this.stsLimiter),
+      },
     });
     return async (properties) => {
       try {

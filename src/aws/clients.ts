@@ -4,6 +4,7 @@ import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
+import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import { type CallRate, IDENTITY_CENTER_BUCKET, processCallLimits } from './call-limits.js';
 
 export type Credentials = NonNullable<IAMClientConfig['credentials']>;
@@ -82,6 +83,23 @@ export function limitCallRate(client: Signed, bucket: string, callRate: CallRate
     },
     { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'latchCallRate' },
   );
+}
+
+/**
+ * The SDK's adaptive retries, paced by `limiter`: calls go freely until AWS throttles one, then the
+ * sending rate is held near what AWS allowed and raised again as calls succeed (PLATFORM.md B10).
+ * One limiter shared by all of a service's clients (one per member account) makes them slow down
+ * together; against an AWS that never throttles it never engages.
+ */
+export function adaptiveRetries(limiter: SharedRateLimiter): AdaptiveRetryStrategy {
+  const maxAttempts = async () => Number(process.env.AWS_MAX_ATTEMPTS) || DEFAULT_MAX_ATTEMPTS;
+  return new AdaptiveRetryStrategy(maxAttempts, { rateLimiter: limiter });
+}
+
+export type SharedRateLimiter = DefaultRateLimiter;
+
+export function sharedRateLimiter(): SharedRateLimiter {
+  return new DefaultRateLimiter();
 }
 
 /** Region and retries only: endpoints come from the SDK's own configuration (AWS_ENDPOINT_URL_*). */
