@@ -23,6 +23,9 @@ export async function listCatalog(db: Kysely<Database>): Promise<CatalogEntry[]>
 }
 
 /** Upserts `entries` by key and deletes every other entry except those in `keepKeys`. */
+/** Rows per statement: 12 parameters each, far inside PostgreSQL's 65,535. */
+const UPSERT_CHUNK = 1000;
+
 export async function replaceCatalog(
   db: Kysely<Database>,
   entries: readonly CatalogEntry[],
@@ -38,23 +41,45 @@ export async function replaceCatalog(
     } else {
       await tx.deleteFrom('discovered_resource').execute();
     }
-    for (const entry of entries) {
-      const row = {
-        id: entry.id,
-        kind: entry.kind,
-        name: entry.name,
-        account_id: entry.accountId ?? null,
-        account_name: entry.accountName ?? null,
-        permission_set_arn: entry.permissionSetArn ?? null,
-        group_name: entry.groupName ?? null,
-        group_id: entry.groupId ?? null,
-        policy_resource_id: entry.policyResourceId ?? null,
-        last_seen_at: entry.lastSeenAt,
-      };
+    // Later entries win, as one upsert per entry would; a multi-row upsert may touch a key only once.
+    const rows = new Map(
+      entries.map((entry) => [
+        entry.key,
+        {
+          key: entry.key,
+          first_seen_at: entry.lastSeenAt,
+          id: entry.id,
+          kind: entry.kind,
+          name: entry.name,
+          account_id: entry.accountId ?? null,
+          account_name: entry.accountName ?? null,
+          permission_set_arn: entry.permissionSetArn ?? null,
+          group_name: entry.groupName ?? null,
+          group_id: entry.groupId ?? null,
+          policy_resource_id: entry.policyResourceId ?? null,
+          last_seen_at: entry.lastSeenAt,
+        },
+      ]),
+    );
+    const all = [...rows.values()];
+    for (let start = 0; start < all.length; start += UPSERT_CHUNK) {
       await tx
         .insertInto('discovered_resource')
-        .values({ key: entry.key, first_seen_at: entry.lastSeenAt, ...row })
-        .onConflict((oc) => oc.column('key').doUpdateSet(row))
+        .values(all.slice(start, start + UPSERT_CHUNK))
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet((eb) => ({
+            id: eb.ref('excluded.id'),
+            kind: eb.ref('excluded.kind'),
+            name: eb.ref('excluded.name'),
+            account_id: eb.ref('excluded.account_id'),
+            account_name: eb.ref('excluded.account_name'),
+            permission_set_arn: eb.ref('excluded.permission_set_arn'),
+            group_name: eb.ref('excluded.group_name'),
+            group_id: eb.ref('excluded.group_id'),
+            policy_resource_id: eb.ref('excluded.policy_resource_id'),
+            last_seen_at: eb.ref('excluded.last_seen_at'),
+          })),
+        )
         .execute();
     }
   });
