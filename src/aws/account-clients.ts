@@ -3,13 +3,16 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { ProvisioningError } from '../core/errors.js';
+import { memberAccountCallRate } from './call-limits.js';
 import {
   type AwsClients,
   adaptiveRetries,
   type CallListener,
   type Credentials,
+  callRatePlugin,
   clientConfig,
   countCalls,
+  limitCallRate,
   sharedRateLimiter,
 } from './clients.js';
 
@@ -78,6 +81,7 @@ export class AccountClients {
     return this.forAccount(accountId, this.iamClients, this.clients.iam, (config) => {
       const client = new IAMClient({ ...config, retryStrategy: adaptiveRetries(this.iamLimiter) });
       countCalls(client, 'iam', this.settings.onCall);
+      limitCallRate(client, 'iam', memberAccountCallRate());
       return client;
     });
   }
@@ -141,6 +145,7 @@ export class AccountClients {
         ...clientConfig(this.settings.region),
         retryStrategy: adaptiveRetries(this.stsLimiter),
       },
+      clientPlugins: [callRatePlugin('sts', memberAccountCallRate())],
     });
     return async (properties) => {
       try {

@@ -99,6 +99,21 @@ export class MemorySlots implements AssignmentSlots {
   }
 }
 
+/**
+ * STS and IAM calls into member accounts (a sync's AssumeRole and ListGroups for each account).
+ * AWS publishes no rate for either (PLATFORM.md B9); pacing each near 20 a second keeps a
+ * 1,000-account sync to about a minute without a burst of throttling, and each process paces its own.
+ */
+export const MEMBER_ACCOUNT_RATE: RateSettings = { perSecond: 19, burst: 0 };
+
+let memberAccountRate: CallRate | undefined;
+
+/** The process's pacer for member-account calls, one bucket per service (`sts`, `iam`). */
+export function memberAccountCallRate(): CallRate {
+  memberAccountRate ??= new MemoryCallRate(MEMBER_ACCOUNT_RATE);
+  return memberAccountRate;
+}
+
 let processLimits: CallLimits | undefined;
 
 /** One set of in-memory limits for the whole process: every client in it talks to the same AWS. */

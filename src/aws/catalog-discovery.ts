@@ -14,7 +14,7 @@ import { type CallLimits, sleep } from './call-limits.js';
 import { createAwsClients, destroyAwsClients } from './clients.js';
 import { listIamGroups } from './iam-groups.js';
 import { IdentityCenterLocator } from './identity-center.js';
-import { listActiveAccounts } from './organization-accounts.js';
+import { type Account, activeAccountPages } from './organization-accounts.js';
 
 export interface DiscoverySettings extends CrossAccountSettings {
   instanceArn?: string;
@@ -51,21 +51,22 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
     failures.push({ ...(accountId ? { accountId } : {}), step, error: describe(error) });
 
   try {
-    const accounts = await listAccounts(clients, accountClients, fail);
-    const names = new Map(accounts.map((a) => [a.id, a.name]));
-
+    const listing = accountPages(clients, accountClients, fail);
     const locator = new IdentityCenterLocator(clients.ssoAdmin, settings);
-    const instance = await locator.instance().catch((error: unknown) => {
-      fail('sso:ListInstances', error);
-      return undefined;
-    });
     const permissionSetArns: string[] = [];
-    if (instance) {
-      resources.push(
-        ...(await permissionSets(clients, instance.instanceArn, names, fail, permissionSetArns)),
-      );
-      resources.push(...(await identityCenterGroups(clients, instance.identityStoreId, fail)));
-    }
+    // Identity Center and the accounts' IAM are paced apart, so both are read at once.
+    const readIdentityCenter = async (): Promise<DiscoveredResource[]> => {
+      const instance = await locator.instance().catch((error: unknown) => {
+        fail('sso:ListInstances', error);
+        return undefined;
+      });
+      if (!instance) return [];
+      const [sets, groups] = await Promise.all([
+        permissionSets(clients, instance.instanceArn, fail, permissionSetArns),
+        identityCenterGroups(clients, instance.identityStoreId, fail),
+      ]);
+      return [...sets, ...groups];
+    };
 
     const readAccount = async (account: { id: string; name: string }) => {
       const groups = await listIamGroups(await accountClients.iam(account.id));
@@ -79,8 +80,18 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
         }),
       );
     };
-    const perAccount = await readAccounts(accounts, readAccount, fail);
-    resources.push(...perAccount.flat());
+    const [identityCenter, { accounts, found }] = await Promise.all([
+      readIdentityCenter(),
+      readAccountsAsListed(listing, readAccount, fail),
+    ]);
+    // Permission sets are read before every account is listed: their account names are filled in now.
+    const names = new Map(accounts.map((a) => [a.id, a.name]));
+    const named = identityCenter.map((resource) =>
+      resource.accountId
+        ? { ...resource, accountName: names.get(resource.accountId) ?? resource.accountId }
+        : resource,
+    );
+    resources.push(...named, ...found.flat());
     const calls = Object.values(callsByAction).reduce((sum, n) => sum + n, 0);
     const durationMs = Date.now() - started;
     return { resources, permissionSetArns, accounts, failures, calls, callsByAction, durationMs };
@@ -101,12 +112,27 @@ const RETRY_AFTER_MS = 2_000;
  * after the rest; only what fails then too is reported, under `stepOf(error)`.
  */
 export async function readAccounts<T>(
-  accounts: ReadonlyArray<{ id: string; name: string }>,
-  read: (account: { id: string; name: string }) => Promise<T[]>,
+  accounts: ReadonlyArray<Account>,
+  read: (account: Account) => Promise<T[]>,
   fail: Fail,
   stepOf: (error: unknown) => string = () => 'iam:ListGroups',
 ): Promise<T[][]> {
-  const attempt = (limit: ReturnType<typeof pLimit>, account: { id: string; name: string }) =>
+  async function* onePage() {
+    yield [...accounts];
+  }
+  return (await readAccountsAsListed(onePage(), read, fail, stepOf)).found;
+}
+
+type Outcome<T> = { found: T[] } | { error: unknown };
+
+/** `readAccounts` over accounts still being listed: each page's accounts are read as it arrives. */
+export async function readAccountsAsListed<T>(
+  pages: AsyncIterable<Account[]>,
+  read: (account: Account) => Promise<T[]>,
+  fail: Fail,
+  stepOf: (error: unknown) => string = () => 'iam:ListGroups',
+): Promise<{ accounts: Account[]; found: T[][] }> {
+  const attempt = (limit: ReturnType<typeof pLimit>, account: Account): Promise<Outcome<T>> =>
     limit(() =>
       read(account).then(
         (found) => ({ found }),
@@ -114,12 +140,20 @@ export async function readAccounts<T>(
       ),
     );
   const wide = pLimit(ACCOUNTS_AT_ONCE);
-  const first = await Promise.all(accounts.map((account) => attempt(wide, account)));
+  const accounts: Account[] = [];
+  const started: Array<Promise<Outcome<T>>> = [];
+  for await (const page of pages) {
+    for (const account of page) {
+      accounts.push(account);
+      started.push(attempt(wide, account));
+    }
+  }
+  const first = await Promise.all(started);
   const again = accounts.filter((_, i) => {
     const outcome = first[i];
     return outcome && 'error' in outcome && isRetriable(outcome.error);
   });
-  const retried = new Map<string, { found: T[] } | { error: unknown }>();
+  const retried = new Map<string, Outcome<T>>();
   if (again.length) {
     await sleep(RETRY_AFTER_MS);
     const narrow = pLimit(2);
@@ -129,12 +163,13 @@ export async function readAccounts<T>(
       if (outcome) retried.set(account.id, outcome);
     });
   }
-  return accounts.map((account, i) => {
+  const found = accounts.map((account, i) => {
     const outcome = retried.get(account.id) ?? first[i];
     if (!outcome || 'found' in outcome) return outcome?.found ?? [];
     fail(stepOf(outcome.error), outcome.error, account.id);
     return [];
   });
+  return { accounts, found };
 }
 
 function isRetriable(error: unknown): boolean {
@@ -151,17 +186,34 @@ export async function listAccounts(
   clients: ReturnType<typeof createAwsClients>,
   accountClients: AccountClients,
   fail: Fail,
-): Promise<Array<{ id: string; name: string }>> {
+): Promise<Account[]> {
+  const accounts: Account[] = [];
+  for await (const page of accountPages(clients, accountClients, fail)) accounts.push(...page);
+  return accounts;
+}
+
+/**
+ * `listAccounts` a page at a time. Listing that fails part-way keeps the pages already read and
+ * adds Latch's own account, which is always reachable with its own credentials.
+ */
+async function* accountPages(
+  clients: ReturnType<typeof createAwsClients>,
+  accountClients: AccountClients,
+  fail: Fail,
+): AsyncGenerator<Account[]> {
+  const listed = new Set<string>();
   try {
-    return await listActiveAccounts(clients.organizations);
+    for await (const page of activeAccountPages(clients.organizations)) {
+      for (const account of page) listed.add(account.id);
+      yield page;
+    }
   } catch (error) {
     fail('organizations:ListAccounts', error);
     try {
       const home = await accountClients.homeAccount();
-      return [{ id: home.account, name: home.account }];
+      if (!listed.has(home.account)) yield [{ id: home.account, name: home.account }];
     } catch (homeError) {
       fail('sts:GetCallerIdentity', homeError);
-      return [];
     }
   }
 }
@@ -169,7 +221,6 @@ export async function listAccounts(
 async function permissionSets(
   clients: ReturnType<typeof createAwsClients>,
   instanceArn: string,
-  accountNames: Map<string, string>,
   fail: Fail,
   arns: string[],
 ): Promise<DiscoveredResource[]> {
@@ -205,7 +256,7 @@ async function permissionSets(
               kind: 'sso_permission_set',
               name,
               accountId,
-              accountName: accountNames.get(accountId) ?? accountId,
+              accountName: accountId,
               permissionSetArn: arn,
             }),
           );

@@ -64,25 +64,42 @@ export function countCalls(client: Sendable, prefix: string, onCall: CallListene
   );
 }
 
-interface Signed {
-  middlewareStack: {
-    // biome-ignore lint/suspicious/noExplicitAny: as in Sendable
-    addRelativeTo(middleware: any, options: { relation: 'before'; toMiddleware: string; name: string }): void;
-  };
+interface SignedStack {
+  // biome-ignore lint/suspicious/noExplicitAny: as in Sendable
+  addRelativeTo(
+    middleware: any,
+    options: { relation: 'before'; toMiddleware: string; name: string; override?: boolean },
+  ): void;
 }
 
 /**
  * Waits for `callRate` before every attempt, as AWS counts each one: inside the SDK's retry
  * middleware (finalizeRequest), just before signing, so a long wait never ages a signature.
+ * A plugin, so the STS client the credential provider creates for itself can carry it too.
  */
-export function limitCallRate(client: Signed, bucket: string, callRate: CallRate): void {
-  client.middlewareStack.addRelativeTo(
-    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-      await callRate.take(bucket);
-      return next(args);
+export function callRatePlugin(
+  bucket: string,
+  callRate: CallRate,
+): { applyToStack(stack: SignedStack): void } {
+  return {
+    applyToStack(stack) {
+      stack.addRelativeTo(
+        (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+          await callRate.take(bucket);
+          return next(args);
+        },
+        { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'latchCallRate', override: true },
+      );
     },
-    { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'latchCallRate' },
-  );
+  };
+}
+
+export function limitCallRate(
+  client: { middlewareStack: SignedStack },
+  bucket: string,
+  callRate: CallRate,
+): void {
+  callRatePlugin(bucket, callRate).applyToStack(client.middlewareStack);
 }
 
 /**
@@ -92,14 +109,15 @@ export function limitCallRate(client: Signed, bucket: string, callRate: CallRate
  * together; against an AWS that never throttles it never engages.
  */
 export function adaptiveRetries(limiter: SharedRateLimiter): AdaptiveRetryStrategy {
-  const maxAttempts = async () => Number(process.env.AWS_MAX_ATTEMPTS) || DEFAULT_MAX_ATTEMPTS;
+  // A number, not a provider: given options, AdaptiveRetryStrategy reads a provider as 3 attempts.
+  const maxAttempts = Number(process.env.AWS_MAX_ATTEMPTS) || DEFAULT_MAX_ATTEMPTS;
   return new AdaptiveRetryStrategy(maxAttempts, { rateLimiter: limiter });
 }
 
 export type SharedRateLimiter = DefaultRateLimiter;
 
 export function sharedRateLimiter(): SharedRateLimiter {
-  return new DefaultRateLimiter();
+  return new DefaultRateLimiter({ beta: 0.9 });
 }
 
 /** Region and retries only: endpoints come from the SDK's own configuration (AWS_ENDPOINT_URL_*). */

@@ -240,6 +240,39 @@ describe('catalog discovery across an organization (real SDK, local AWS)', () =>
     expect(aws.calls.filter((c) => c.operation === 'AssumeRole' && c.status === 400)).toHaveLength(1);
   });
 
+  it('keeps and reads the accounts listed before ListAccounts failed part-way', async () => {
+    // The first page is answered; the second is refused.
+    void aws
+      .waitForCall('ListAccounts')
+      .then(() => aws.failNext('ListAccounts', { status: 403, type: 'AccessDeniedException' }));
+    const result = await discoverCatalog(settings);
+    expect(result.failures).toEqual([
+      { step: 'organizations:ListAccounts', error: expect.stringContaining('AccessDeniedException') },
+    ]);
+    // Latch's own account was on the first page, so it is not added twice.
+    const firstPage = org.accounts.slice(0, PAGE);
+    expect(result.accounts).toEqual(firstPage);
+    expect(
+      result.resources
+        .filter((r) => r.kind === 'iam_group')
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(org.expectedKeys().filter((k) => firstPage.some((a) => k.startsWith(`iam_group:${a.id}:`))));
+  });
+
+  it('paces AssumeRole and ListGroups into member accounts at 19 calls a second each', async () => {
+    await discoverCatalog(settings);
+    for (const operation of ['AssumeRole', 'ListGroups']) {
+      const times = aws.calls
+        .filter((c) => c.operation === operation && (c.service === 'sts' || c.service === 'iam'))
+        .map((c) => c.at);
+      expect(times.length, operation).toBeGreaterThan(40);
+      const spanMs = Math.max(...times) - Math.min(...times);
+      // Unpaced, 8 accounts at a time against a local AWS take well under a second.
+      expect(spanMs, operation).toBeGreaterThanOrEqual(((times.length - 1) / 19) * 1000 - 100);
+    }
+  });
+
   it('without Organizations access, says so and reads Latch’s own account', async () => {
     aws.failNext('ListAccounts', { status: 403, type: 'AccessDeniedException', service: 'organizations' });
     const result = await discoverCatalog(settings);
