@@ -132,7 +132,7 @@ export async function createLatch(
     deferInitialization: true,
   });
   // Identity Center's rate and assignment slots, shared by every replica through the database.
-  const callLimits = sharedCallLimits(database.db);
+  const callLimits = sharedCallLimits(database.db, { instanceId });
   const provisioner = new AwsProvisioner({
     ...awsSettingsFrom(loaded, callLimits),
     onCall: metrics.countAwsCall,
@@ -250,15 +250,16 @@ export async function createLatch(
       if (applied.length) log.info({ migrations: applied }, 'database migrated');
       await store.syncResources(policy.resources);
       await refreshResources(deps);
+      // Beating before the first request: a claim or slot taken with no heartbeat looks orphaned.
+      await heartbeat.start();
+      // Nobody else can have the embedded database open: whoever held claims in it is gone.
+      if (database.kind === 'pglite' && !overrides.database) await heartbeat.forgetOtherHolders();
       await app.start(env.port);
       started = true;
       // Learned now so the first request does not wait for it; a failure is retried per request.
       ownWorkspace().catch((error: unknown) =>
         log.warn({ err: error }, 'cannot learn the bot’s own workspace from auth.test yet'),
       );
-      await heartbeat.start();
-      // Nobody else can have the embedded database open: whoever held claims in it is gone.
-      if (database.kind === 'pglite' && !overrides.database) await heartbeat.forgetOtherHolders();
       scheduler = startScheduler(env.sweepCron, sweepOnce, log.child({ subsystem: 'scheduler' }), {
         name: 'sweep',
         runAtStart: true,

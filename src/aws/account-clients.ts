@@ -3,7 +3,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { ProvisioningError } from '../core/errors.js';
-import { memberAccountCallRate } from './call-limits.js';
+import type { CallRate } from './call-limits.js';
 import {
   type AwsClients,
   adaptiveRetries,
@@ -23,6 +23,11 @@ export interface CrossAccountSettings {
   /** Sent on every AssumeRole: `aws.external_id`. */
   externalId?: string;
   onCall?: CallListener;
+  /**
+   * Paces member accounts' STS and IAM calls (buckets `sts`, `iam`): a sync reading every account
+   * at once. Provisioning leaves it out, as AWS sets IAM's limits per account.
+   */
+  memberAccountRate?: CallRate;
 }
 
 /** An AssumeRole into a member account failed; names the account and role. */
@@ -81,7 +86,7 @@ export class AccountClients {
     return this.forAccount(accountId, this.iamClients, this.clients.iam, (config) => {
       const client = new IAMClient({ ...config, retryStrategy: adaptiveRetries(this.iamLimiter) });
       countCalls(client, 'iam', this.settings.onCall);
-      limitCallRate(client, 'iam', memberAccountCallRate());
+      if (this.settings.memberAccountRate) limitCallRate(client, 'iam', this.settings.memberAccountRate);
       return client;
     });
   }
@@ -145,7 +150,9 @@ export class AccountClients {
         ...clientConfig(this.settings.region),
         retryStrategy: adaptiveRetries(this.stsLimiter),
       },
-      clientPlugins: [callRatePlugin('sts', memberAccountCallRate())],
+      ...(this.settings.memberAccountRate
+        ? { clientPlugins: [callRatePlugin('sts', this.settings.memberAccountRate)] }
+        : {}),
     });
     return async (properties) => {
       try {

@@ -10,7 +10,7 @@ import { ProvisioningError } from '../core/errors.js';
 import type { CatalogDiscovery, DiscoveredResource, SyncFailure } from '../core/model.js';
 import { AccountClients, type CrossAccountSettings } from './account-clients.js';
 import { toProvisioningError } from './aws-errors.js';
-import { type CallLimits, sleep } from './call-limits.js';
+import { type CallLimits, memberAccountCallRate, sleep } from './call-limits.js';
 import { createAwsClients, destroyAwsClients } from './clients.js';
 import { listIamGroups } from './iam-groups.js';
 import { IdentityCenterLocator } from './identity-center.js';
@@ -44,7 +44,11 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
     ...(settings.callLimits ? { callRate: settings.callLimits.callRate } : {}),
     onCall,
   });
-  const accountClients = new AccountClients(clients, { ...settings, onCall });
+  const accountClients = new AccountClients(clients, {
+    ...settings,
+    onCall,
+    memberAccountRate: memberAccountCallRate(),
+  });
   const failures: SyncFailure[] = [];
   const resources: DiscoveredResource[] = [];
   const fail = (step: string, error: unknown, accountId?: string) =>

@@ -80,7 +80,11 @@ export interface Store {
    */
   liveGrantsFor(resourceId: string, endedSince?: Date): Promise<Grant[]>;
   /** Grants other than `exceptId` that hold (or are about to hold) the same access in AWS. */
-  countOverlappingGrants(grant: Pick<Grant, 'id' | 'requesterId' | 'resourceId'>): Promise<number>;
+  /** Other grants of the same access: active ones, and with `provisioning`, those on their way. */
+  countOverlappingGrants(
+    grant: Pick<Grant, 'id' | 'requesterId' | 'resourceId'>,
+    options?: { provisioning?: boolean },
+  ): Promise<number>;
 
   claimGrantsToProvision(now: Date, leaseUntil: Date, limit: number, onlyId?: string): Promise<Grant[]>;
   /** Moves active grants past `expiresAt` to `revoking`, due now, and returns them. */

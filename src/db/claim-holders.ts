@@ -12,7 +12,8 @@ import type { Database } from './schema.js';
  */
 
 const GRANT_CLAIM = 'grant:';
-const INSTANCE = 'instance:';
+/** The `lease` row of a running Latch's heartbeat: this prefix and its instance id. */
+export const INSTANCE = 'instance:';
 
 export interface HeartbeatSettings {
   /** How often a running Latch renews its heartbeat. */

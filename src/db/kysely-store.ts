@@ -145,13 +145,16 @@ export class KyselyStore implements Store {
     return rows.map(grantFromRow);
   }
 
-  async countOverlappingGrants(grant: Pick<Grant, 'id' | 'requesterId' | 'resourceId'>): Promise<number> {
+  async countOverlappingGrants(
+    grant: Pick<Grant, 'id' | 'requesterId' | 'resourceId'>,
+    options: { provisioning?: boolean } = {},
+  ): Promise<number> {
     const row = await this.db
       .selectFrom('access_grant')
       .select((eb) => eb.fn.countAll<string>().as('count'))
       .where('requester_id', '=', grant.requesterId)
       .where('resource_id', '=', grant.resourceId)
-      .where('status', '=', 'active')
+      .where('status', 'in', options.provisioning ? ['active', 'provisioning'] : ['active'])
       .where('id', '!=', grant.id)
       .executeTakeFirstOrThrow();
     return Number(row.count);

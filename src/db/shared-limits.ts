@@ -10,6 +10,7 @@ import {
   sleep,
   waitAfterTake,
 } from '../aws/call-limits.js';
+import { INSTANCE } from './claim-holders.js';
 import type { Database } from './schema.js';
 
 /*
@@ -53,6 +54,9 @@ export interface SlotSettings {
   retryMs: number;
 }
 
+/** Between a holder's instance id and its own id; no host name or pid contains it. */
+const INSTANCE_SEPARATOR = '/';
+
 /** Longer than permission-sets' poll timeout (120 s), so a live holder keeps its slot to the end. */
 const DEFAULT_SLOTS: SlotSettings = { size: ASSIGNMENT_SLOT_COUNT, leaseMs: 5 * 60_000, retryMs: 250 };
 
@@ -61,16 +65,21 @@ export class DbSlots implements AssignmentSlots {
   private readonly settings: SlotSettings;
   private readonly created = new Map<string, Promise<void>>();
 
+  /**
+   * `instanceId`: the Latch instance whose heartbeat (`db/claim-holders.ts`) vouches for its slots;
+   * without one a slot is free only once its lease runs out.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     settings: Partial<SlotSettings> = {},
+    private readonly instanceId?: string,
   ) {
     this.settings = { ...DEFAULT_SLOTS, ...settings };
   }
 
   async acquire(name: string): Promise<() => Promise<void>> {
     await this.createSlots(name);
-    const holder = randomUUID();
+    const holder = this.instanceId ? `${this.instanceId}${INSTANCE_SEPARATOR}${randomUUID()}` : randomUUID();
     for (;;) {
       const slot = await this.claim(name, holder);
       if (slot !== undefined) return () => this.release(name, slot, holder);
@@ -80,13 +89,22 @@ export class DbSlots implements AssignmentSlots {
 
   private async claim(name: string, holder: string): Promise<number | undefined> {
     const { size, leaseMs } = this.settings;
+    // A holder that named its Latch instance and whose heartbeat has lapsed was killed holding the slot.
+    const heldByTheDead = sql<boolean>`(
+      position(${INSTANCE_SEPARATOR} in s.holder) > 0
+      and not exists (
+        select 1 from lease i
+        where i.name = ${INSTANCE} || split_part(s.holder, ${INSTANCE_SEPARATOR}, 1)
+          and i.held_until > clock_timestamp()
+      )
+    )`;
     const { rows } = await sql<{ slot: number }>`
       update call_slot
       set holder = ${holder}, held_until = clock_timestamp() + ${leaseMs}::float8 * interval '1 millisecond'
       where (name, slot) = (
-        select name, slot from call_slot
-        where name = ${name} and slot < ${size}::int and held_until < clock_timestamp()
-        order by slot
+        select s.name, s.slot from call_slot s
+        where s.name = ${name} and s.slot < ${size}::int and (s.held_until < clock_timestamp() or ${heldByTheDead})
+        order by s.slot
         limit 1
         for update skip locked
       )
@@ -121,7 +139,10 @@ export class DbSlots implements AssignmentSlots {
 /** The database-backed limits every replica on `db` shares. */
 export function sharedCallLimits(
   db: Kysely<Database>,
-  options: { rate?: RateSettings; slots?: Partial<SlotSettings> } = {},
+  options: { rate?: RateSettings; slots?: Partial<SlotSettings>; instanceId?: string } = {},
 ): CallLimits {
-  return { callRate: new DbCallRate(db, options.rate), assignmentSlots: new DbSlots(db, options.slots) };
+  return {
+    callRate: new DbCallRate(db, options.rate),
+    assignmentSlots: new DbSlots(db, options.slots, options.instanceId),
+  };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../src/aws/call-limits.js';
+import { Heartbeat } from '../../src/db/claim-holders.js';
 import { connectDatabase, type LatchDatabase } from '../../src/db/connect.js';
 import { DbCallRate, DbSlots } from '../../src/db/shared-limits.js';
 import { createTestDatabase, DIALECT, type TestDatabase } from '../support/test-database.js';
@@ -30,6 +31,10 @@ async function timed(promise: Promise<unknown>, limitMs: number): Promise<number
     clearTimeout(timer);
   }
 }
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} } as unknown as ConstructorParameters<
+  typeof Heartbeat
+>[2];
 
 describe(`shared call limits on ${DIALECT}`, { timeout: 20_000 }, () => {
   let db: TestDatabase;
@@ -116,6 +121,29 @@ describe(`shared call limits on ${DIALECT}`, { timeout: 20_000 }, () => {
     const waited = await timed(survivor.acquire(name), 5_000);
 
     expect(waited).toBeGreaterThanOrEqual(250);
+  });
+
+  it('frees at once a slot whose Latch stopped beating, and keeps one whose Latch still beats', async () => {
+    const name = `slots-${randomUUID()}`;
+    const settings = { size: 2, leaseMs: 60_000, retryMs: 20 };
+    const dead = `dead-${randomUUID()}`;
+    const alive = `alive-${randomUUID()}`;
+    const other = `survivor-${randomUUID()}`;
+    const dying = new Heartbeat(first.db, dead, silent, { everyMs: 60_000, ttlMs: 200 });
+    const beating = new Heartbeat(first.db, alive, silent, { everyMs: 60_000, ttlMs: 60_000 });
+    const surviving = new Heartbeat(second.db, other, silent, { everyMs: 60_000, ttlMs: 60_000 });
+    await Promise.all([dying.start(), beating.start(), surviving.start()]);
+    // Each takes a slot for a minute; the first is then killed (its heartbeat lapses after 200 ms).
+    await new DbSlots(first.db, settings, dead).acquire(name);
+    await new DbSlots(first.db, settings, alive).acquire(name);
+    const survivor = new DbSlots(second.db, settings, other);
+
+    const release = await survivor.acquire(name);
+
+    // The dead one's slot, long before its lease: and none is left, the live one's is still held.
+    await expect(timed(survivor.acquire(name), 500)).rejects.toThrow(/still waiting/);
+    await release();
+    await Promise.all([dying.stop(), beating.stop(), surviving.stop()]);
   });
 
   it('frees a slot at once on release, and a waiting replica takes it', async () => {

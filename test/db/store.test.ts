@@ -176,6 +176,10 @@ describe(`KyselyStore on ${DIALECT}`, () => {
     expect(await db.store.countOverlappingGrants(a)).toBe(1);
     await db.store.updateGrant(b.id, { status: 'revoked' });
     expect(await db.store.countOverlappingGrants(a)).toBe(0);
+    // One approved and on its way to AWS counts only when asked for.
+    await seedGrant(db, { status: 'provisioning', resourceId: 'shared', requesterId: 'U0OVER' });
+    expect(await db.store.countOverlappingGrants(a)).toBe(0);
+    expect(await db.store.countOverlappingGrants(a, { provisioning: true })).toBe(1);
   });
 
   it('reads a resource’s live grants, and those revoked since a moment when asked, for reconciliation', async () => {

@@ -76,8 +76,16 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<AccessChange> {
       throw new Error(`resource ${grant.resourceId} was never recorded; remove the access by hand`);
     // Another live grant of the same access keeps it in AWS (two grants must not revoke each other).
     const overlapping = await store.countOverlappingGrants(grant);
-    if (overlapping === 0 && grant.principalId)
+    if (overlapping === 0 && grant.principalId) {
       await deps.provisioner.revoke(resource, grant.principalId, grant.awsRef);
+      // A grant of the same access approved meanwhile may have been applied in AWS just before this
+      // removal (its commit still to come): give the access back rather than take it from that grant.
+      if (await store.countOverlappingGrants(grant, { provisioning: true })) {
+        const pin = await store.getIdentityPin(grant.requesterId);
+        await deps.provisioner.grant(resource, pin?.awsEmail ?? grant.requesterEmail);
+        log.warn({ resourceId: resource.id }, 'access given back: another grant of it began meanwhile');
+      }
+    }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const nextAttemptAt = new Date(
