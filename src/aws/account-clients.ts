@@ -2,6 +2,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { ProvisioningError } from '../core/errors.js';
 import type { CallRate } from './call-limits.js';
 import {
@@ -13,6 +14,7 @@ import {
   clientConfig,
   countCalls,
   limitCallRate,
+  type SharedRateLimiter,
   sharedRateLimiter,
 } from './clients.js';
 
@@ -24,8 +26,8 @@ export interface CrossAccountSettings {
   externalId?: string;
   onCall?: CallListener;
   /**
-   * Paces member accounts' STS and IAM calls (buckets `sts`, `iam`): a sync reading every account
-   * at once. Provisioning leaves it out, as AWS sets IAM's limits per account.
+   * Paces member accounts' STS and IAM calls (buckets `sts`, `iam`) and retries them adaptively: a
+   * sync reading every account at once. Provisioning leaves it out, as AWS sets IAM's limits per account.
    */
   memberAccountRate?: CallRate;
 }
@@ -64,6 +66,11 @@ export class AccountClients {
   private readonly stsLimiter = sharedRateLimiter();
   private readonly iamLimiter = sharedRateLimiter();
 
+  /** The SDK's adaptive retries for a paced sync; the standard ones otherwise. */
+  private retries(limiter: SharedRateLimiter): { retryStrategy?: AdaptiveRetryStrategy } {
+    return this.settings.memberAccountRate ? { retryStrategy: adaptiveRetries(limiter) } : {};
+  }
+
   constructor(
     readonly clients: AwsClients,
     private readonly settings: CrossAccountSettings,
@@ -84,7 +91,7 @@ export class AccountClients {
 
   async iam(accountId: string): Promise<IAMClient> {
     return this.forAccount(accountId, this.iamClients, this.clients.iam, (config) => {
-      const client = new IAMClient({ ...config, retryStrategy: adaptiveRetries(this.iamLimiter) });
+      const client = new IAMClient({ ...config, ...this.retries(this.iamLimiter) });
       countCalls(client, 'iam', this.settings.onCall);
       if (this.settings.memberAccountRate) limitCallRate(client, 'iam', this.settings.memberAccountRate);
       return client;
@@ -148,7 +155,7 @@ export class AccountClients {
       params: { RoleArn: roleArn, RoleSessionName: 'latch', ExternalId: this.settings.externalId },
       clientConfig: {
         ...clientConfig(this.settings.region),
-        retryStrategy: adaptiveRetries(this.stsLimiter),
+        ...this.retries(this.stsLimiter),
       },
       ...(this.settings.memberAccountRate
         ? { clientPlugins: [callRatePlugin('sts', this.settings.memberAccountRate)] }
