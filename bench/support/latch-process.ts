@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onLines } from '../../test/support/read-lines.js';
 import { REPO_ROOT } from './build-latch.js';
 import { progress } from './progress.js';
 import { sleep } from './stats.js';
@@ -161,15 +162,7 @@ function collectLogs(child: ChildProcess): ProcessLogs & { tail(): string } {
     lines.push(line);
     if (samples.length < 5) samples.push(line.slice(0, 1000));
   };
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffer = '';
-    stream?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const parts = buffer.split('\n');
-      buffer = parts.pop() ?? '';
-      for (const part of parts) if (part.trim()) take(part);
-    });
-  }
+  onLines([child.stdout, child.stderr], take);
   return {
     warnings,
     samples,

@@ -65,8 +65,8 @@ export function countCalls(client: Sendable, prefix: string, onCall: CallListene
 }
 
 interface SignedStack {
-  // biome-ignore lint/suspicious/noExplicitAny: as in Sendable
   addRelativeTo(
+    // biome-ignore lint/suspicious/noExplicitAny: as in Sendable
     middleware: any,
     options: { relation: 'before'; toMiddleware: string; name: string; override?: boolean },
   ): void;

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onLines } from '../../support/read-lines.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Inside node_modules so the build resolves Latch's dependencies; apart from dist/ and the benchmarks' build. */
@@ -73,15 +74,7 @@ export function spawnLatch(main: string, env: Record<string, string>, port: numb
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffer = '';
-    stream?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const parts = buffer.split('\n');
-      buffer = parts.pop() ?? '';
-      for (const raw of parts) if (raw.trim()) lines.push(parse(raw));
-    });
-  }
+  onLines([child.stdout, child.stderr], (raw) => lines.push(parse(raw)));
   let exitedYet = false;
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
