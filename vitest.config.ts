@@ -1,7 +1,12 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the cores: a single worker on a 2-core CI machine.
+    // Most test time is spent waiting on local servers and child processes, so a worker per core
+    // takes the PGlite pass from 663 s to 415 s here.
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       // Migrating a fresh embedded database takes seconds when the machine is busy.
