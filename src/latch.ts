@@ -33,7 +33,7 @@ import { countSlackCalls } from './slack/count-slack-calls.js';
 import { healthRoutes } from './slack/health-routes.js';
 import { InFlight } from './slack/in-flight.js';
 import { cachedWorkspace } from './slack/own-workspace.js';
-import { publishHome } from './slack/publish-home.js';
+import { redrawHome } from './slack/publish-home.js';
 import { registerListeners } from './slack/register-listeners.js';
 import { useRequestGuards } from './slack/request-guards.js';
 import { signedTimestampOf } from './slack/signed-recently.js';
@@ -160,7 +160,7 @@ export async function createLatch(
       ...(policy.auditChannel ? { auditChannel: policy.auditChannel } : {}),
       admins: policy.admins,
       log: coreLog,
-      refreshHome: (userId) => publishHome(deps, app.client, userId),
+      refreshHome: (userId) => redrawHome(deps, app.client, userId),
     }),
     clock,
     log: coreLog,

@@ -81,7 +81,8 @@ export async function startServerProcess(options: {
     async stop({ now = false } = {}) {
       if (hasExited) return exited;
       child.kill(now && !diagnostics.needCleanExit ? 'SIGKILL' : 'SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      // Latch's own stop takes up to 30 s (in-flight work, then Slack's queue); a profile needs that exit.
+      const timer = setTimeout(() => child.kill('SIGKILL'), diagnostics.needCleanExit ? 60_000 : 30_000);
       const code = await exited;
       clearTimeout(timer);
       await reportQueries(pid);

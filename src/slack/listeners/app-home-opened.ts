@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { LatchDeps } from '../../core/ports.js';
-import { publishHome } from '../publish-home.js';
+import { redrawHome } from '../publish-home.js';
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 
@@ -9,7 +9,7 @@ export function handleAppHomeOpened(deps: LatchDeps) {
   return async ({ event, client }: Args): Promise<void> => {
     if (event.tab !== 'home') return;
     try {
-      await publishHome(deps, client, event.user);
+      await redrawHome(deps, client, event.user);
     } catch (error) {
       deps.log.error({ err: error, user: event.user }, 'could not publish App Home');
     }

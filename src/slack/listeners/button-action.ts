@@ -7,7 +7,7 @@ import type {
   StaticSelectAction,
 } from '@slack/bolt';
 import type { LatchDeps } from '../../core/ports.js';
-import { publishHome } from '../publish-home.js';
+import { redrawHome } from '../publish-home.js';
 import { answerFor, replyEphemeral } from './reply.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -33,7 +33,7 @@ export async function handleButton(
       };
   await answerFor(deps.log, reply, work);
   if (body.view?.type === 'home') {
-    await publishHome(deps, client, body.user.id).catch((err) =>
+    await redrawHome(deps, client, body.user.id).catch((err) =>
       deps.log.warn({ err }, 'could not redraw App Home'),
     );
   }

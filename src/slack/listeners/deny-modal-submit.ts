@@ -4,7 +4,7 @@ import type { LatchDeps } from '../../core/ports.js';
 import { decideApproval } from '../../core/use-cases/decide-approval.js';
 import { REASON_BLOCK, REASON_INPUT } from '../action-ids.js';
 import { errorMessage } from '../error-messages.js';
-import { publishHome } from '../publish-home.js';
+import { redrawHome } from '../publish-home.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -27,7 +27,7 @@ export function handleDenyModalSubmit(deps: LatchDeps) {
         return;
       }
       await ack();
-      await publishHome(deps, client, body.user.id).catch((err) =>
+      await redrawHome(deps, client, body.user.id).catch((err) =>
         deps.log.warn({ err }, 'could not redraw App Home'),
       );
     } catch (error) {
