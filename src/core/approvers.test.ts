@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eligibleApprovers, isPerson } from './approvers.js';
+import { eligibleApprovers, isPerson, mayApproveAnything } from './approvers.js';
 import { authorizeDecision } from './authorize-decision.js';
 import type { AccessRequest, ApprovalStep, Policy, Resource, Tier } from './model.js';
 import { DEFAULT_TIERS } from './tiers.js';
@@ -88,6 +88,42 @@ describe('eligibleApprovers', () => {
   it('finds nobody when the only fallback is the requester', () => {
     const lonely = { ...policy, approvers: { ...policy.approvers, fallback: ['bob@example.com'] } };
     expect(eligibleApprovers(lonely, resource, bob, manager).refs).toEqual([]);
+  });
+});
+
+describe('mayApproveAnything', () => {
+  const withOwner = { ...policy, resources: [resource] };
+  it.each([
+    ['a manager named by email', bob, true],
+    ['a manager named by Slack id', { slackUserId: 'U0FRANK' }, true],
+    ['a group member', { slackUserId: 'U0CTO', email: 'cto@example.com' }, true],
+    ['a resource owner', { slackUserId: 'U0CAROL', email: 'carol@example.com' }, true],
+    ['a fallback approver', { slackUserId: 'U0ADMIN', email: 'admin@example.com' }, true],
+    [
+      'someone the policy names only as a requester',
+      { slackUserId: 'U0ERIN', email: 'erin@example.com' },
+      false,
+    ],
+    ['a stranger', { slackUserId: 'U0EVE', email: 'eve@example.com' }, false],
+    ['someone whose email Slack did not confirm', { slackUserId: 'U0CTO' }, false],
+  ])('%s: %s', (_, person, expected) => {
+    expect(mayApproveAnything(withOwner, person)).toBe(expected);
+  });
+
+  it('is true of everyone eligibleApprovers ever names, for every step and requester', () => {
+    const people = [alice, bob, { slackUserId: 'U0ERIN', email: 'erin@example.com' }, { slackUserId: 'U0X' }];
+    const steps: ApprovalStep[] = [
+      manager,
+      { kind: 'owner', count: 1 },
+      { kind: 'group', group: 'executive', count: 1 },
+    ];
+    for (const requester of people)
+      for (const step of steps)
+        for (const escalated of [false, true])
+          for (const ref of eligibleApprovers(withOwner, resource, requester, step, [], { escalated }).refs) {
+            const person = ref.includes('@') ? { slackUserId: 'U0ANY', email: ref } : { slackUserId: ref };
+            expect(mayApproveAnything(withOwner, person)).toBe(true);
+          }
   });
 });
 

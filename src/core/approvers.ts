@@ -25,6 +25,24 @@ export function namedApprovers(
   }
 }
 
+/**
+ * Whether the policy names `person` as a possible approver of anything: a manager, a group member,
+ * a resource's owner or a fallback approver. Nobody else can ever pass `eligibleApprovers`.
+ */
+export function mayApproveAnything(policy: Policy, person: Pick<Person, 'slackUserId' | 'email'>): boolean {
+  const { managers, groups, fallback } = policy.approvers;
+  const named = (refs: Iterable<string>) => {
+    for (const ref of refs) if (isPerson(ref, person)) return true;
+    return false;
+  };
+  return (
+    named(fallback) ||
+    named(Object.values(managers)) ||
+    Object.values(groups).some(named) ||
+    policy.resources.some((resource) => named(resource.owners))
+  );
+}
+
 export interface StepApprovers {
   /** Emails or Slack ids who may decide this step. Empty means nobody can: refuse the request. */
   refs: string[];

@@ -1,5 +1,5 @@
 import type { RecommendationLine, RiskLine } from '../../insights/insights-view.js';
-import { isPerson } from '../approvers.js';
+import { isPerson, mayApproveAnything } from '../approvers.js';
 import { authorizeDecision } from '../authorize-decision.js';
 import { findResource, tierOf } from '../catalog.js';
 import { LatchError } from '../errors.js';
@@ -45,10 +45,11 @@ export async function homeData(deps: LatchDeps, viewerId: string): Promise<HomeD
   const { store, policy } = deps;
   const viewer = await deps.directory.person(viewerId);
   const isAdmin = policy.admins.some((ref) => isPerson(ref, viewer));
+  // Most people approve nothing: their Home skips reading everyone's pending requests.
   const [myGrants, myPending, pending] = await Promise.all([
     store.listGrants({ requesterId: viewerId, statuses: ['provisioning', 'active', 'revoking'] }),
     store.listRequests({ requesterId: viewerId, statuses: ['pending'] }),
-    store.listRequests({ statuses: ['pending'] }),
+    mayApproveAnything(policy, viewer) ? store.listRequests({ statuses: ['pending'] }) : [],
   ]);
   const toDecide: AccessRequest[] = [];
   // One read for every pending request's approvals: Home is redrawn on every change someone sees.
