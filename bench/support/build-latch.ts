@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,18 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUILD_DIR = join(REPO_ROOT, 'node_modules/.cache/latch-bench');
 
 let built: Promise<string> | undefined;
+
+/**
+ * The node flags `npm start` gives Latch (package.json's start script, between `node` and the
+ * script), so every benchmark runs the process a deployment runs.
+ */
+export const LATCH_NODE_FLAGS: readonly string[] = (() => {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/src/main.js'));
+})();
 
 /**
  * Compiles src/ and migrations/ as `npm run build` does, so Latch runs under plain `node` as in
