@@ -43,8 +43,18 @@ export function toProvisioningError(action: string, error: unknown): Provisionin
       { cause: error },
     );
   }
-  return new ProvisioningError(`${action}: ${name}: ${message}`, !PERMANENT.has(name), { cause: error });
+  return new ProvisioningError(`${action}: ${name}: ${message}`, !PERMANENT.has(name), {
+    cause: error,
+    ...(name === 'ConflictException' ? { retryAfterSeconds: IN_PROGRESS_RETRY_SECONDS } : {}),
+  });
 }
+
+/**
+ * ConflictException means another change to the same assignment or membership is in progress, and
+ * AWS finishes those in seconds: a revocation tries again this soon rather than after a backoff that
+ * grows to an hour (after a crash mid-change, one grant outlived its expiry by minutes that way).
+ */
+const IN_PROGRESS_RETRY_SECONDS = 3;
 
 /** Runs one AWS call, sorting a failure with `toProvisioningError` under its IAM action. */
 export async function callAws<T>(action: string, call: () => Promise<T>): Promise<T> {

@@ -49,11 +49,14 @@ export class LatchError extends Error {
 /** An AWS operation failed; `retriable` says whether trying again can help. */
 export class ProvisioningError extends Error {
   override readonly name = 'ProvisioningError';
+  /** Set when AWS is known to be done soon (a change still in progress): retry after this, not a backoff. */
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     message: string,
     readonly retriable: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }

@@ -43,6 +43,36 @@ describe('every resource kind, from /access to revocation, through the real SDK'
     expect(world.aws.ssoAdmin.hasAssignment(ACCOUNTS.prod, psArn, world.awsUsers.alice)).toBe(false);
   });
 
+  it('retries a removal that meets another change in progress within seconds, however often it met one', async () => {
+    await fileRequest(world, alice.id, 'request audit-readonly 1h quarterly access review');
+    await dmContaining(world, alice.id, 'is active until');
+    const [grant] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
+    const psArn =
+      world.latch.deps.policy.resources.find((r) => r.id === 'audit-readonly')?.permissionSetArn ?? '';
+    world.aws.failNext('DeleteAccountAssignment', {
+      status: 400,
+      type: 'ConflictException',
+      message:
+        'Another account assignment request for this principal, permission set and account is in progress.',
+      times: 4,
+    });
+
+    world.clock.advanceSeconds(3600);
+    await world.latch.sweep();
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const current = await world.latch.deps.store.getGrant(grant?.id ?? '');
+      expect(current?.status).toBe('revoking');
+      expect(current?.lastError).toContain('ConflictException');
+      // Not a backoff that would reach 40 s by the fourth try: AWS finishes such changes in seconds.
+      const waitMs = (current?.nextAttemptAt?.getTime() ?? 0) - world.clock.now().getTime();
+      expect(waitMs).toBeLessThanOrEqual(3000);
+      world.clock.advanceSeconds(3);
+      await world.latch.sweep();
+    }
+    expect((await world.latch.deps.store.getGrant(grant?.id ?? ''))?.status).toBe('revoked');
+    expect(world.aws.ssoAdmin.hasAssignment(ACCOUNTS.prod, psArn, world.awsUsers.alice)).toBe(false);
+  });
+
   it('tells the requester and admins AWS’s reason when Identity Center fails the assignment', async () => {
     world.aws.ssoAdmin.failNextAssignment('Received a 400 status error: permission set is being provisioned');
     await fileRequest(world, alice.id, 'request audit-readonly 1h quarterly access review');

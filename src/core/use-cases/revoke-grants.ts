@@ -1,4 +1,5 @@
 import { findResource } from '../catalog.js';
+import { ProvisioningError } from '../errors.js';
 import { canMoveGrant, retryDelaySeconds, shouldAlertRevocation } from '../grant-lifecycle.js';
 import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
@@ -88,9 +89,9 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<AccessChange> {
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const nextAttemptAt = new Date(
-      clock.now().getTime() + retryDelaySeconds(grant.attempts, 0.5 + Math.random() / 2) * 1000,
-    );
+    const soon = error instanceof ProvisioningError ? error.retryAfterSeconds : undefined;
+    const delaySeconds = soon ?? retryDelaySeconds(grant.attempts, 0.5 + Math.random() / 2);
+    const nextAttemptAt = new Date(clock.now().getTime() + delaySeconds * 1000);
     await store.updateGrant(grant.id, { nextAttemptAt, lastError: reason });
     log.error({ err: error, attempts: grant.attempts }, 'revocation attempt failed; will retry');
     deps.telemetry?.accessChangeFailed({ change: 'revoke', kind: resource?.kind ?? 'unknown' });
