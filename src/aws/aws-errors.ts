@@ -54,7 +54,7 @@ export function toProvisioningError(action: string, error: unknown): Provisionin
  * AWS finishes those in seconds: a revocation tries again this soon rather than after a backoff that
  * grows to an hour (after a crash mid-change, one grant outlived its expiry by minutes that way).
  */
-const IN_PROGRESS_RETRY_SECONDS = 3;
+const IN_PROGRESS_RETRY_SECONDS = 2;
 
 /** Runs one AWS call, sorting a failure with `toProvisioningError` under its IAM action. */
 export async function callAws<T>(action: string, call: () => Promise<T>): Promise<T> {

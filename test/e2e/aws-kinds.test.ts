@@ -65,8 +65,8 @@ describe('every resource kind, from /access to revocation, through the real SDK'
       expect(current?.lastError).toContain('ConflictException');
       // Not a backoff that would reach 40 s by the fourth try: AWS finishes such changes in seconds.
       const waitMs = (current?.nextAttemptAt?.getTime() ?? 0) - world.clock.now().getTime();
-      expect(waitMs).toBeLessThanOrEqual(3000);
-      world.clock.advanceSeconds(3);
+      expect(waitMs).toBeLessThanOrEqual(2000);
+      world.clock.advanceSeconds(2);
       await world.latch.sweep();
     }
     expect((await world.latch.deps.store.getGrant(grant?.id ?? ''))?.status).toBe('revoked');
