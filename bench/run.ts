@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchAckLatency } from './ack-latency.js';
 import { benchCatalogSync } from './catalog-sync.js';
@@ -39,7 +40,11 @@ const { values } = parseArgs({
   },
 });
 if (values.profile) process.env.BENCH_CPU_PROFILE_DIR = values.profile;
-if (values.queries) process.env.BENCH_QUERY_COUNT_DIR = values.queries;
+if (values.queries) {
+  // Each server process writes its counts here on exit, and would find no folder to write to.
+  mkdirSync(values.queries, { recursive: true });
+  process.env.BENCH_QUERY_COUNT_DIR = values.queries;
+}
 const selected = values.only ? values.only.split(',').map((name) => name.trim()) : [...BENCHMARKS];
 const unknown = selected.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
 if (unknown.length) {
