@@ -56,6 +56,12 @@ interface Action {
   undo?(world: LatchWorld): Promise<void>;
 }
 
+/** Whom AWS matches a person as: an admin's pin, or their Slack email. */
+async function pinState(world: LatchWorld, personId: string): Promise<string> {
+  const pin = await world.latch.deps.store.getIdentityPin(personId);
+  return pin ? `matched as ${pin.awsEmail}` : 'matched by Slack email';
+}
+
 const pendingProdAdmin = (world: LatchWorld) => fileRequest(world, alice.id, 'request prod-admin 30m matrix');
 
 async function activeReadonlyGrant(world: LatchWorld): Promise<string> {
@@ -216,6 +222,27 @@ const ACTIONS: Record<string, Action> = {
     state: async () => 'read only',
     done: () => 'read only',
     answered: /Latch has not read standing access yet/,
+  },
+  'admin pin': {
+    allowed: ['admin'],
+    prepare: async (world) => {
+      await typeCommand(world, admin.id, `admin unpin ${alice.id}`);
+      return alice.id;
+    },
+    act: (world, userId, personId) =>
+      typeCommand(world, userId, `admin pin ${personId} alice.ops@example.com`),
+    state: pinState,
+    done: () => 'matched as alice.ops@example.com',
+  },
+  'admin unpin': {
+    allowed: ['admin'],
+    prepare: async (world) => {
+      await typeCommand(world, admin.id, `admin pin ${alice.id} alice.ops@example.com`);
+      return alice.id;
+    },
+    act: (world, userId, personId) => typeCommand(world, userId, `admin unpin ${personId}`),
+    state: pinState,
+    done: () => 'matched by Slack email',
   },
   'admin tier': {
     allowed: ['admin'],
