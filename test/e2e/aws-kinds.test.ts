@@ -27,12 +27,18 @@ describe('every resource kind, from /access to revocation, through the real SDK'
     expect(world.aws.iam.isMember(ACCOUNTS.dev, 'ReadOnly', 'alice.dev')).toBe(false);
   });
 
-  it('assigns a permission set on an account, waiting for Identity Center to finish, and removes it', async () => {
+  /** Alice holds `audit-readonly`, a permission set on the prod account. */
+  async function activePermissionSetGrant() {
     await fileRequest(world, alice.id, 'request audit-readonly 1h quarterly access review');
     await dmContaining(world, alice.id, 'is active until');
     const [grant] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
     const psArn =
       world.latch.deps.policy.resources.find((r) => r.id === 'audit-readonly')?.permissionSetArn ?? '';
+    return { grant, psArn };
+  }
+
+  it('assigns a permission set on an account, waiting for Identity Center to finish, and removes it', async () => {
+    const { grant, psArn } = await activePermissionSetGrant();
     expect(world.aws.ssoAdmin.hasAssignment(ACCOUNTS.prod, psArn, world.awsUsers.alice)).toBe(true);
     expect(world.aws.calls.map((c) => c.operation)).toEqual(
       expect.arrayContaining(['CreateAccountAssignment', 'DescribeAccountAssignmentCreationStatus']),
@@ -44,11 +50,7 @@ describe('every resource kind, from /access to revocation, through the real SDK'
   });
 
   it('retries a removal that meets another change in progress within seconds, however often it met one', async () => {
-    await fileRequest(world, alice.id, 'request audit-readonly 1h quarterly access review');
-    await dmContaining(world, alice.id, 'is active until');
-    const [grant] = await world.latch.deps.store.listGrants({ requesterId: alice.id });
-    const psArn =
-      world.latch.deps.policy.resources.find((r) => r.id === 'audit-readonly')?.permissionSetArn ?? '';
+    const { grant, psArn } = await activePermissionSetGrant();
     world.aws.failNext('DeleteAccountAssignment', {
       status: 400,
       type: 'ConflictException',
