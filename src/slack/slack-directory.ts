@@ -1,20 +1,54 @@
 import type { WebClient } from '@slack/web-api';
+import { LRUCache } from 'lru-cache';
 import type { Person } from '../core/model.js';
 import type { Directory } from '../core/ports.js';
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
 
+export interface PersonCacheSettings {
+  ttlMs: number;
+  maxPeople: number;
+  /** Milliseconds on a monotonic clock (tests pass their own). */
+  now?: () => number;
+}
+
+/**
+ * A profile is read again after a minute. `users.info` is Tier 4 (about 100 calls a minute), and an
+ * approver clearing a queue clicks faster than that; the policy is still checked on every click.
+ */
+export const PERSON_CACHE: PersonCacheSettings = { ttlMs: 60_000, maxPeople: 10_000 };
+
 /**
  * People as Slack knows them. An email is trusted only when Slack marks it confirmed and,
  * if the policy lists domains, it is in one of them (DESIGN §1): that email is the link to AWS.
+ * Profiles are remembered briefly; lookups of one person at once share a call, and a failed one
+ * is not remembered.
  */
 export class SlackDirectory implements Directory {
+  private readonly people: LRUCache<string, Person>;
+
   constructor(
     private readonly client: WebClient,
     private readonly allowedEmailDomains: readonly string[] | undefined,
-  ) {}
+    cache: PersonCacheSettings = PERSON_CACHE,
+  ) {
+    this.people = new LRUCache<string, Person>({
+      max: cache.maxPeople,
+      ttl: cache.ttlMs,
+      // Read the clock on every lookup rather than reuse a reading for up to 1 ms.
+      ttlResolution: 0,
+      ...(cache.now ? { perf: { now: cache.now } } : {}),
+      fetchMethod: (slackUserId) => this.readPerson(slackUserId),
+    });
+  }
 
   async person(slackUserId: string): Promise<Person> {
+    const person = await this.people.fetch(slackUserId);
+    if (!person) throw new Error(`users.info gave no answer for ${slackUserId}`);
+    return person;
+  }
+
+  private async readPerson(slackUserId: string): Promise<Person> {
     const { user } = await this.client.users.info({ user: slackUserId });
     const name = user?.real_name || user?.profile?.real_name || user?.name || slackUserId;
     const email = user?.profile?.email?.toLowerCase();

@@ -33,7 +33,7 @@ const SECRETS = {
   externalId: 'LeakCanaryExternalId-0042',
   databasePassword: 'LeakCanaryDbPassw0rd',
 };
-const { alice, bob, admin } = PEOPLE;
+const { alice, bob, eve, admin } = PEOPLE;
 
 /** The lines of `text` that carry a secret, for a failure message that shows where. */
 const leaks = (text: string) => text.split('\n').filter((line) => MARKER.test(line));
@@ -193,8 +193,12 @@ describe('secrets never reach a log line, a Slack message or the audit log', () 
       await dmContaining(w, alice.id, 'could not give you access');
       slack.failNext('chat.postMessage', { error: 'invalid_auth', times: 2 });
       answers.push(await typeCommand(w, alice.id, 'request readonly 20m slack says no'));
+      // Eve's first command: Latch remembers a profile for a minute, so only a new face reads one.
       slack.failNext('users.info', { error: 'invalid_auth' });
-      answers.push(await typeCommand(w, admin.id, 'list'));
+      answers.push(await typeCommand(w, eve.id, 'request readonly 20m profile unreadable'));
+      expect(slack.callsTo('users.info').filter((c) => c.response.error === 'invalid_auth')).toEqual([
+        expect.objectContaining({ args: expect.objectContaining({ user: eve.id }) }),
+      ]);
       answers.push(await typeCommand(w, alice.id, 'frobnicate'));
       answers.push(await typeCommand(w, alice.id, 'request nosuch 1h x'));
       const body = 'command=%2Faccess&text=admin+sync&user_id=U0ALICE';

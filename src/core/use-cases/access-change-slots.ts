@@ -25,9 +25,16 @@ export async function changeInSlot(change: () => Promise<AccessChange>): Promise
   return announced(await withAccessChangeSlot(change));
 }
 
-/** Several changes made in one slot (`onlyId`: claimed only once there was room), then announced. */
-export async function changesInOneSlot(changes: () => Promise<AccessChange[]>): Promise<Grant[]> {
+/**
+ * Several changes made in one slot (`onlyId`: claimed only once there was room), then announced,
+ * though not before `announceAfter` settles.
+ */
+export async function changesInOneSlot(
+  changes: () => Promise<AccessChange[]>,
+  announceAfter?: Promise<unknown>,
+): Promise<Grant[]> {
   const made = await withAccessChangeSlot(changes);
+  await announceAfter?.catch(() => undefined);
   const grants: Grant[] = [];
   for (const change of made) {
     const grant = await announced(change);

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { eligibleApprovers } from '../approvers.js';
 import { authorizeDecision } from '../authorize-decision.js';
 import { requestableResource } from '../catalog.js';
@@ -5,17 +6,24 @@ import { checkDuration } from '../duration.js';
 import { LatchError } from '../errors.js';
 import { isPlausibleId } from '../ids.js';
 import { logWithIds } from '../log-with-ids.js';
-import type { AccessRequest, Decision, Grant, Resource } from '../model.js';
+import type { AccessRequest, Decision, Grant, Person, Resource } from '../model.js';
 import type { LatchDeps, Store } from '../ports.js';
 import { isFinalRequestStatus } from '../request-lifecycle.js';
 import { auditExcerpt, checkTypedText } from '../typed-text.js';
 import { afterCommit } from './after-commit.js';
 import { startGrant } from './new-grant.js';
 import { postAudit } from './post-audit.js';
+import { provisionGrants } from './provision-grants.js';
 import { refreshApprovalCards } from './refresh-approval-cards.js';
 import { resolveApprovers, sendApprovalCards } from './send-approval-cards.js';
 
 export const MAX_REASON_LENGTH = 1000;
+
+/**
+ * Decisions this process records at once. A burst of clicks (an admin clearing a queue) would
+ * otherwise fill the database pool's queue, and the grants already approved would wait behind it.
+ */
+const decisionsAtOnce = pLimit(4);
 
 export type DecideApprovalResult =
   | { outcome: 'approved'; request: AccessRequest; resource: Resource; grant: Grant }
@@ -25,156 +33,175 @@ export type DecideApprovalResult =
   /** Someone already decided, or the request was cancelled or expired: nothing changed. */
   | { outcome: 'not_pending'; request: AccessRequest; resource: Resource };
 
+export interface DecisionInput {
+  requestId: string;
+  clickerId: string;
+  decision: Decision;
+  reason?: string;
+  /** Approve for less than was asked (e.g. `30m`); within the tier's minimum and the ask. */
+  durationText?: string;
+}
+
 /**
  * Records an approver's click. The clicker is re-checked against the policy inside the
  * transaction that locks the request, so double clicks and racing approvers count once.
  * Refusals (self-approval, not an approver) are audited, then thrown as a LatchError.
+ * An approval that completes the request is provisioned before this returns.
  */
-export async function decideApproval(
-  deps: LatchDeps,
-  input: {
-    requestId: string;
-    clickerId: string;
-    decision: Decision;
-    reason?: string;
-    /** Approve for less than was asked (e.g. `30m`); within the tier's minimum and the ask. */
-    durationText?: string;
-  },
-): Promise<DecideApprovalResult> {
+export async function decideApproval(deps: LatchDeps, input: DecisionInput): Promise<DecideApprovalResult> {
   const reason = input.reason?.trim() || undefined;
   if (reason) checkTypedText('reason', reason, MAX_REASON_LENGTH);
   const clicker = await deps.directory.person(input.clickerId);
-  const result = await deps.store.transaction(async (tx): Promise<DecideApprovalResult | LatchError> => {
-    const now = deps.clock.now();
-    const request = isPlausibleId(input.requestId)
-      ? await tx.getRequest(input.requestId, { forUpdate: true })
-      : undefined;
-    if (!request) {
-      // Buttons carry real ids: a decision about a request that does not exist was forged or mangled.
-      await tx.appendAudit({
-        at: now,
-        actor: clicker.slackUserId,
-        action: 'decision.refused',
-        detail: {
-          reason: 'unknown_request',
-          decision: input.decision,
-          requestId: auditExcerpt(input.requestId),
-        },
-      });
-      return new LatchError('unknown_request', { requestId: input.requestId });
-    }
-    const { resource, tier } = requestableResource(deps.policy, request.resourceId);
-    const audit = { at: now, actor: clicker.slackUserId, requestId: request.id };
-    if (isFinalRequestStatus(request.status)) {
-      // Harmless (a second click, a stale card), but an attempt all the same.
-      await tx.appendAudit({
-        ...audit,
-        action: 'decision.refused',
-        detail: { reason: 'not_pending', decision: input.decision, status: request.status },
-      });
-      return { outcome: 'not_pending', request, resource };
-    }
-    const step = tier.steps[request.currentStep];
-    if (!step)
-      throw new Error(`request ${request.id} is at step ${request.currentStep} of ${tier.steps.length}`);
-
-    const approvals = await tx.listApprovals(request.id);
-    const priorApprovers = approvals
-      .filter((approval) => approval.step < request.currentStep)
-      .map((approval) => ({ slackUserId: approval.approverId }));
-    const check = authorizeDecision({
-      policy: deps.policy,
-      resource,
-      request,
-      step,
-      clicker,
-      approvals,
-      priorApprovers,
-    });
-    if (!check.ok) {
-      await tx.appendAudit({
-        ...audit,
-        action: 'decision.refused',
-        detail: { reason: check.reason, decision: input.decision },
-      });
-      return new LatchError(check.reason === 'not_pending' ? 'request_not_pending' : check.reason, {
-        requestId: request.id,
-      });
-    }
-    const shorter = input.durationText
-      ? checkDuration(input.durationText, {
-          minSeconds: tier.minDurationSeconds,
-          maxSeconds: request.durationSeconds,
-        })
-      : undefined;
-    if (shorter && !shorter.ok) {
-      const code = shorter.reason === 'malformed' ? 'bad_duration' : (`duration_${shorter.reason}` as const);
-      return new LatchError(code, {
-        duration: input.durationText ?? '',
-        limitSeconds: shorter.limitSeconds ?? 0,
-        tier: tier.name,
-      });
-    }
-    await tx.insertApproval({
-      requestId: request.id,
-      step: request.currentStep,
-      approverId: clicker.slackUserId,
-      decision: input.decision,
-      decidedAt: now,
-      ...(reason ? { reason } : {}),
-      ...(shorter?.ok && shorter.seconds < request.durationSeconds
-        ? { durationSeconds: shorter.seconds }
-        : {}),
-    });
-    if (input.decision === 'deny') {
-      const denied = await close(tx, request, 'denied', clicker.slackUserId, now, reason);
-      return { outcome: 'denied', request: denied, resource, ...(reason ? { reason } : {}) };
-    }
-
-    const approvalsThisStep =
-      1 + approvals.filter((a) => a.step === request.currentStep && a.decision === 'approve').length;
-    if (approvalsThisStep < step.count) {
-      await tx.appendAudit({ ...audit, action: 'approval.recorded', detail: { step: request.currentStep } });
-      return { outcome: 'recorded', request, resource, nextApproverRefs: [] };
-    }
-    const nextStep = tier.steps[request.currentStep + 1];
-    if (!nextStep) {
-      const approved = await close(tx, request, 'approved', clicker.slackUserId, now);
-      // The shortest time any approver allowed wins.
-      const allowed = [request.durationSeconds, ...approvals.map((a) => a.durationSeconds ?? Infinity)];
-      if (shorter?.ok) allowed.push(shorter.seconds);
-      const grant = await startGrant(tx, deps, approved, now, Math.min(...allowed));
-      return { outcome: 'approved', request: approved, resource, grant };
-    }
-    const requester = { slackUserId: request.requesterId, email: request.requesterEmail };
-    const refs = eligibleApprovers(deps.policy, resource, requester, nextStep, [
-      ...priorApprovers,
-      clicker,
-    ]).refs;
-    if (refs.length < nextStep.count) {
-      // Nobody is left who may decide the next step: refuse now rather than let it wait to expire.
-      const reason = 'nobody is left who may approve the next step';
-      return {
-        outcome: 'denied',
-        request: await close(tx, request, 'denied', 'latch', now, reason),
-        resource,
-        reason,
-      };
-    }
-    const moved = { ...request, currentStep: request.currentStep + 1 };
-    await tx.updateRequest(request.id, { currentStep: moved.currentStep });
-    await tx.appendAudit({
-      ...audit,
-      action: 'approval.step_completed',
-      detail: { step: request.currentStep },
-    });
-    return { outcome: 'recorded', request: moved, resource, nextApproverRefs: refs };
-  });
+  const result = await decisionsAtOnce(() =>
+    deps.store.transaction((tx) => recordDecision(deps, tx, { ...input, reason }, clicker)),
+  );
   if (result instanceof LatchError) throw result;
 
   reportDecision(deps, result, input.clickerId);
-  await announceDecision(deps, result);
+  // The grant goes to AWS while the decision is announced, not after: in a burst of approvals the
+  // announcements queue for Slack (about one message a second per channel). Its own news waits for
+  // the decision's, so the requester and the audit thread read "approved" before "active".
+  const announced = announceDecision(deps, result);
+  const provisioned =
+    result.outcome === 'approved'
+      ? provisionGrants(deps, { onlyId: result.grant.id, announceAfter: announced })
+      : undefined;
+  for (const settled of await Promise.allSettled([announced, provisioned])) {
+    if (settled.status === 'rejected') throw settled.reason;
+  }
   return result;
+}
+
+/** The decision itself, inside the transaction that locks the request. */
+async function recordDecision(
+  deps: LatchDeps,
+  tx: Store,
+  input: DecisionInput,
+  clicker: Person,
+): Promise<DecideApprovalResult | LatchError> {
+  const reason = input.reason;
+  const now = deps.clock.now();
+  const request = isPlausibleId(input.requestId)
+    ? await tx.getRequest(input.requestId, { forUpdate: true })
+    : undefined;
+  if (!request) {
+    // Buttons carry real ids: a decision about a request that does not exist was forged or mangled.
+    await tx.appendAudit({
+      at: now,
+      actor: clicker.slackUserId,
+      action: 'decision.refused',
+      detail: {
+        reason: 'unknown_request',
+        decision: input.decision,
+        requestId: auditExcerpt(input.requestId),
+      },
+    });
+    return new LatchError('unknown_request', { requestId: input.requestId });
+  }
+  const { resource, tier } = requestableResource(deps.policy, request.resourceId);
+  const audit = { at: now, actor: clicker.slackUserId, requestId: request.id };
+  if (isFinalRequestStatus(request.status)) {
+    // Harmless (a second click, a stale card), but an attempt all the same.
+    await tx.appendAudit({
+      ...audit,
+      action: 'decision.refused',
+      detail: { reason: 'not_pending', decision: input.decision, status: request.status },
+    });
+    return { outcome: 'not_pending', request, resource };
+  }
+  const step = tier.steps[request.currentStep];
+  if (!step)
+    throw new Error(`request ${request.id} is at step ${request.currentStep} of ${tier.steps.length}`);
+
+  const approvals = await tx.listApprovals(request.id);
+  const priorApprovers = approvals
+    .filter((approval) => approval.step < request.currentStep)
+    .map((approval) => ({ slackUserId: approval.approverId }));
+  const check = authorizeDecision({
+    policy: deps.policy,
+    resource,
+    request,
+    step,
+    clicker,
+    approvals,
+    priorApprovers,
+  });
+  if (!check.ok) {
+    await tx.appendAudit({
+      ...audit,
+      action: 'decision.refused',
+      detail: { reason: check.reason, decision: input.decision },
+    });
+    return new LatchError(check.reason === 'not_pending' ? 'request_not_pending' : check.reason, {
+      requestId: request.id,
+    });
+  }
+  const shorter = input.durationText
+    ? checkDuration(input.durationText, {
+        minSeconds: tier.minDurationSeconds,
+        maxSeconds: request.durationSeconds,
+      })
+    : undefined;
+  if (shorter && !shorter.ok) {
+    const code = shorter.reason === 'malformed' ? 'bad_duration' : (`duration_${shorter.reason}` as const);
+    return new LatchError(code, {
+      duration: input.durationText ?? '',
+      limitSeconds: shorter.limitSeconds ?? 0,
+      tier: tier.name,
+    });
+  }
+  await tx.insertApproval({
+    requestId: request.id,
+    step: request.currentStep,
+    approverId: clicker.slackUserId,
+    decision: input.decision,
+    decidedAt: now,
+    ...(reason ? { reason } : {}),
+    ...(shorter?.ok && shorter.seconds < request.durationSeconds ? { durationSeconds: shorter.seconds } : {}),
+  });
+  if (input.decision === 'deny') {
+    const denied = await close(tx, request, 'denied', clicker.slackUserId, now, reason);
+    return { outcome: 'denied', request: denied, resource, ...(reason ? { reason } : {}) };
+  }
+
+  const approvalsThisStep =
+    1 + approvals.filter((a) => a.step === request.currentStep && a.decision === 'approve').length;
+  if (approvalsThisStep < step.count) {
+    await tx.appendAudit({ ...audit, action: 'approval.recorded', detail: { step: request.currentStep } });
+    return { outcome: 'recorded', request, resource, nextApproverRefs: [] };
+  }
+  const nextStep = tier.steps[request.currentStep + 1];
+  if (!nextStep) {
+    const approved = await close(tx, request, 'approved', clicker.slackUserId, now);
+    // The shortest time any approver allowed wins.
+    const allowed = [request.durationSeconds, ...approvals.map((a) => a.durationSeconds ?? Infinity)];
+    if (shorter?.ok) allowed.push(shorter.seconds);
+    const grant = await startGrant(tx, deps, approved, now, Math.min(...allowed));
+    return { outcome: 'approved', request: approved, resource, grant };
+  }
+  const requester = { slackUserId: request.requesterId, email: request.requesterEmail };
+  const refs = eligibleApprovers(deps.policy, resource, requester, nextStep, [
+    ...priorApprovers,
+    clicker,
+  ]).refs;
+  if (refs.length < nextStep.count) {
+    // Nobody is left who may decide the next step: refuse now rather than let it wait to expire.
+    const reason = 'nobody is left who may approve the next step';
+    return {
+      outcome: 'denied',
+      request: await close(tx, request, 'denied', 'latch', now, reason),
+      resource,
+      reason,
+    };
+  }
+  const moved = { ...request, currentStep: request.currentStep + 1 };
+  await tx.updateRequest(request.id, { currentStep: moved.currentStep });
+  await tx.appendAudit({
+    ...audit,
+    action: 'approval.step_completed',
+    detail: { step: request.currentStep },
+  });
+  return { outcome: 'recorded', request: moved, resource, nextApproverRefs: refs };
 }
 
 /** Moves a pending request to its final state, with the audit row, inside `tx`. */

@@ -23,13 +23,17 @@ export const SWEEP_BATCH: WorkThroughOptions = { batchSize: 100, concurrency: 10
  * Provisions grants that are due: all of them, or just `onlyId` (right after an approval).
  * Each is claimed first, so two replicas never work on the same grant; `onlyId` is claimed only once
  * this process has room for another change, so its claim never waits out its lease in a queue.
+ * `announceAfter`: news of `onlyId` waits for it (the approval's own announcement).
  */
 export async function provisionGrants(
   deps: LatchDeps,
-  options: { onlyId?: string; limit?: number } = {},
+  options: { onlyId?: string; limit?: number; announceAfter?: Promise<unknown> } = {},
 ): Promise<Grant[]> {
   if (options.onlyId) {
-    return changesInOneSlot(() => provisionDue(deps, options, (grant) => provisionOne(deps, grant)));
+    return changesInOneSlot(
+      () => provisionDue(deps, options, (grant) => provisionOne(deps, grant)),
+      options.announceAfter,
+    );
   }
   const done = await provisionDue(deps, options, (grant) => changeInSlot(() => provisionOne(deps, grant)));
   return done.filter((grant) => grant !== undefined);

@@ -1,6 +1,5 @@
 import type { LatchDeps } from '../../core/ports.js';
 import { decideApproval } from '../../core/use-cases/decide-approval.js';
-import { provisionGrants } from '../../core/use-cases/provision-grants.js';
 import { mention } from '../blocks/mrkdwn.js';
 import { type ButtonArgs, handleButton } from './button-action.js';
 
@@ -13,7 +12,6 @@ export function handleApproveButton(deps: LatchDeps) {
         clickerId: args.body.user.id,
         decision: 'approve',
       });
-      if (result.outcome === 'approved') await provisionGrants(deps, { onlyId: result.grant.id });
       if (result.outcome !== 'not_pending') return undefined;
       const { id, status, decidedBy } = result.request;
       return `Request \`${id}\` was already ${status}${decidedBy && decidedBy !== 'latch' ? ` by ${mention(decidedBy)}` : ''}; nothing changed.`;

@@ -1,6 +1,5 @@
 import type { LatchDeps } from '../../core/ports.js';
 import { decideApproval } from '../../core/use-cases/decide-approval.js';
-import { provisionGrants } from '../../core/use-cases/provision-grants.js';
 import { handleButton, type SelectArgs } from './button-action.js';
 
 /** "Approve for less…" on a card: the option names the request and the duration; both are checked in the use case. */
@@ -14,7 +13,6 @@ export function handleApproveForSelect(deps: LatchDeps) {
         decision: 'approve',
         durationText,
       });
-      if (result.outcome === 'approved') await provisionGrants(deps, { onlyId: result.grant.id });
       return result.outcome === 'not_pending'
         ? `Request \`${requestId}\` was already ${result.request.status}; nothing changed.`
         : undefined;
