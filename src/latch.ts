@@ -241,13 +241,15 @@ export async function createLatch(
       await background.drain();
     },
     async start() {
-      // Bolt checks the bot token (auth.test) first, so a refused token fails fast with one line.
-      await app.init().catch((error: unknown) => {
-        const code = (error as { data?: { error?: string } }).data?.error;
-        throw new Error(`SLACK_BOT_TOKEN: Slack's auth.test failed: ${code ?? (error as Error).message}`);
-      });
-      const applied = await migrateToLatest(database);
-      if (applied.length) log.info({ migrations: applied }, 'database migrated');
+      // Bolt checks the bot token (auth.test) while the database opens and migrates; a refused
+      // token is the error reported, in one line, whatever the database said.
+      const [checked, migrated] = await Promise.allSettled([app.init(), migrateToLatest(database)]);
+      if (checked.status === 'rejected') {
+        const error = checked.reason as { data?: { error?: string }; message?: string };
+        throw new Error(`SLACK_BOT_TOKEN: Slack's auth.test failed: ${error.data?.error ?? error.message}`);
+      }
+      if (migrated.status === 'rejected') throw migrated.reason;
+      if (migrated.value.length) log.info({ migrations: migrated.value }, 'database migrated');
       await store.syncResources(policy.resources);
       await refreshResources(deps);
       // Beating before the first request: a claim or slot taken with no heartbeat looks orphaned.

