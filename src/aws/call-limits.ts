@@ -30,8 +30,9 @@ export const IDENTITY_CENTER_BUCKET = 'identity-center';
 
 /**
  * A token bucket sends at most `burst + perSecond` calls in any one second. With no burst it is a
- * pacer: calls leave 1/19 s apart, 95% of AWS's 20, and two calls would have to bunch by 100 ms on
- * the way for AWS to see a 21st in one second (the SDK retries what AWS throttles all the same).
+ * pacer: calls leave 1/19 s apart, 95% of AWS's 20, so a call that leaves 53 ms late lets AWS see 21
+ * in one second (the SDK retries what AWS throttles all the same). The database limiter therefore
+ * counts each wait from the moment it reserved, not from when its answer came back.
  * The price is that a lone call waits 53 ms.
  */
 export const IDENTITY_CENTER_RATE: RateSettings = { perSecond: 19, burst: 0 };

@@ -68,13 +68,16 @@ interface SignedStack {
   addRelativeTo(
     // biome-ignore lint/suspicious/noExplicitAny: as in Sendable
     middleware: any,
-    options: { relation: 'before'; toMiddleware: string; name: string; override?: boolean },
+    options: { relation: 'before' | 'after'; toMiddleware: string; name: string; override?: boolean },
   ): void;
 }
 
 /**
  * Waits for `callRate` before every attempt, as AWS counts each one: inside the SDK's retry
- * middleware (finalizeRequest), just before signing, so a long wait never ages a signature.
+ * middleware (finalizeRequest), just after signing, so that only the HTTP handler runs between the
+ * moment the limiter gave and the wire. Signing first resolves credentials, which on a client's first
+ * call takes long enough to bunch that call with the next. Waits are seconds at most (the callers
+ * waiting on a bucket ÷ 19/s); a SigV4 signature is good for five minutes.
  * A plugin, so the STS client the credential provider creates for itself can carry it too.
  */
 export function callRatePlugin(
@@ -88,7 +91,7 @@ export function callRatePlugin(
           await callRate.take(bucket);
           return next(args);
         },
-        { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'latchCallRate', override: true },
+        { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'latchCallRate', override: true },
       );
     },
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../src/aws/call-limits.js';
 import { Heartbeat } from '../../src/db/claim-holders.js';
@@ -88,6 +89,56 @@ describe(`shared call limits on ${DIALECT}`, { timeout: 20_000 }, () => {
       ),
     ).toBeLessThanOrEqual(14);
     expect(new Set(inTime.map((s) => s.replica)).size).toBe(2);
+  });
+
+  it('counts the wait from the moment reserved, so a late reply does not bunch its call with the next', async () => {
+    const rate = { perSecond: 10, burst: 0 };
+    const bucket = `bucket-${randomUUID()}`;
+    let replyDelayMs = 0;
+    // As a commit that waited on the disk: the row is updated, the answer comes back late.
+    const lateReplies: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        if (replyDelayMs > 0) await sleep(replyDelayMs);
+        return args.result;
+      },
+    };
+    const slow = new DbCallRate(first.db.withPlugin(lateReplies), rate);
+    const quick = new DbCallRate(second.db, rate);
+    // The slow replica first learns the database's clock from answers that were not late.
+    for (let i = 0; i < 3; i++) await slow.take(bucket);
+    replyDelayMs = 60;
+
+    // Its take reserves the next 100 ms; the quick replica's, 5 ms later, the 100 ms after that.
+    const [slowSent, quickSent] = await Promise.all([
+      slow.take(bucket).then(() => performance.now()),
+      sleep(5)
+        .then(() => quick.take(bucket))
+        .then(() => performance.now()),
+    ]);
+
+    // Counted from the reply, the slow call would leave 60 ms late, 45 ms before the quick one.
+    expect(quickSent - slowSent).toBeGreaterThanOrEqual(80);
+  });
+
+  it('reserves again when its process wakes too late, rather than send on top of the next call', async () => {
+    const rate = { perSecond: 10, burst: 0 };
+    const bucket = `bucket-${randomUUID()}`;
+    const stalled = new DbCallRate(first.db, rate);
+    const other = new DbCallRate(second.db, rate);
+    await stalled.take(bucket);
+
+    // The stalled replica's moment comes 100 ms on, the other's 100 ms after that; in between, the
+    // event loop is held for 90 ms, so the first wakes some 70 ms late.
+    const stalledSent = stalled.take(bucket).then(() => performance.now());
+    await sleep(5);
+    const otherSent = other.take(bucket).then(() => performance.now());
+    await sleep(75);
+    const until = performance.now() + 90;
+    while (performance.now() < until) {}
+
+    // Sent as it woke, it would leave some 30 ms before the other; it took the moment after instead.
+    expect((await stalledSent) - (await otherSent)).toBeGreaterThanOrEqual(80);
   });
 
   it('never lets two replicas hold more than the slots there are', async () => {
