@@ -1,14 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Scheduler, startScheduler } from './start-scheduler.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const NEVER = '0 0 1 1 *';
+const EVERY_SECOND = '* * * * * *';
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the sweep scheduler', () => {
   let scheduler: Scheduler | undefined;
   afterEach(async () => {
     await scheduler?.stop();
+    vi.restoreAllMocks();
   });
 
   it('runs again when work falls due before the next cron tick', async () => {
@@ -73,5 +75,49 @@ describe('the sweep scheduler', () => {
     await scheduler.stop();
     await wait(800);
     expect(runs).toBe(1);
+  });
+
+  it('lets a long sweep run alone, saying nothing on the console as ticks pass it by', async () => {
+    const consoleLines = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const logged: string[] = [];
+    const log = {
+      info: (_: object, message: string) => logged.push(`info ${message}`),
+      warn: (_: object, message: string) => logged.push(`warn ${message}`),
+      error: (_: object, message: string) => logged.push(`error ${message}`),
+    };
+    let runs = 0;
+    scheduler = startScheduler(
+      EVERY_SECOND,
+      async () => {
+        runs += 1;
+        await wait(2600);
+      },
+      log,
+      { name: 'sweep', runAtStart: false },
+    );
+    // The first tick starts the sweep within a second; the next two find it still running.
+    await wait(3400);
+    expect(runs).toBe(1);
+    expect(consoleLines).not.toHaveBeenCalled();
+    expect(logged).toEqual([]);
+  });
+
+  it('reports ticks missed while the process was busy as its own JSON log lines, not console text', async () => {
+    const consoleLines = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warnings: Array<{ detail: object; message: string }> = [];
+    const log = { ...quiet, warn: (detail: object, message: string) => warnings.push({ detail, message }) };
+    scheduler = startScheduler(EVERY_SECOND, async () => {}, log, { name: 'sweep', runAtStart: false });
+    await wait(100);
+    const blockedUntil = Date.now() + 2600;
+    while (Date.now() < blockedUntil) {
+      // The event loop is stuck, as under a long synchronous task.
+    }
+    await wait(1200);
+    expect(consoleLines).not.toHaveBeenCalled();
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings[0]).toMatchObject({
+      detail: { job: 'sweep' },
+      message: expect.stringMatching(/missed execution/),
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { type ScheduledTask, schedule } from 'node-cron';
+import { type Logger as CronLogger, type ScheduledTask, schedule } from 'node-cron';
 import type { Logger } from '../core/ports.js';
 
 export interface SchedulerOptions {
@@ -54,9 +54,11 @@ export function startScheduler(
     timer = setTimeout(() => void runOnce(), Math.max(MIN_TIMER_MS, next.delayMs));
     timer.unref();
   };
+  // runOnce already joins a run in flight, so node-cron is not asked to prevent overlap: it would
+  // say so on every tick of a long sweep.
   const task: ScheduledTask = schedule(cron, () => runOnce(), {
     name: `latch-${options.name}`,
-    noOverlap: true,
+    logger: cronLogger(log, options.name),
   });
   if (options.runAtStart) void runOnce();
   return {
@@ -67,5 +69,22 @@ export function startScheduler(
       await task.destroy();
       await running;
     },
+  };
+}
+
+/**
+ * node-cron's own messages (a tick missed while the process was busy, say) as Latch's JSON log lines:
+ * its default logger writes coloured text to the console, which log pipelines cannot parse.
+ */
+function cronLogger(log: Logger, job: string): CronLogger {
+  const detail = (err?: unknown) => ({ job, ...(err ? { err } : {}) });
+  const text = (message: string | Error) => (message instanceof Error ? message.message : message);
+  return {
+    info: (message) => log.info(detail(), message),
+    warn: (message) => log.warn(detail(), message),
+    error: (message, err) =>
+      log.error(detail(err ?? (message instanceof Error ? message : undefined)), text(message)),
+    // Nothing node-cron says at debug level matters to an operator.
+    debug: () => {},
   };
 }
