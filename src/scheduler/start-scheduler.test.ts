@@ -86,18 +86,23 @@ describe('the sweep scheduler', () => {
       error: (_: object, message: string) => logged.push(`error ${message}`),
     };
     let runs = 0;
+    let finishSweep = () => {};
     scheduler = startScheduler(
       EVERY_SECOND,
       async () => {
         runs += 1;
-        await wait(2600);
+        await new Promise<void>((resolve) => {
+          finishSweep = resolve;
+        });
       },
       log,
       { name: 'sweep', runAtStart: false },
     );
-    // The first tick starts the sweep within a second; the next two find it still running.
-    await wait(3400);
+    await vi.waitFor(() => expect(runs).toBe(1), { timeout: 1500, interval: 20 });
+    // Two more ticks find the sweep still running: neither starts another, and neither says so.
+    await wait(2200);
     expect(runs).toBe(1);
+    finishSweep();
     expect(consoleLines).not.toHaveBeenCalled();
     expect(logged).toEqual([]);
   });
