@@ -1,9 +1,11 @@
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { EMBEDDED_SETTINGS } from './embedded-settings.js';
+import { BUILT_TEMPLATE, usableTemplate } from './embedded-template.js';
 import type { Database } from './schema.js';
 
 export interface DatabaseOptions {
@@ -13,6 +15,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** PostgreSQL schema to use instead of `public` (tests give each file its own). */
   schema?: string;
+  /** The archive a new PGlite data directory starts from; the one `npm run build` wrote by default. */
+  template?: string;
 }
 
 export interface LatchDatabase {
@@ -27,16 +31,6 @@ export interface LatchDatabase {
 export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';
 }
-
-/**
- * PostgreSQL's default 128 MB of shared buffers lives in this process's memory with PGlite: with 16 MB
- * Latch on PGlite starts 0.3 s sooner and holds 120 MB less (`npm run bench -- --only footprint`), and
- * the history's pages stay in the operating system's cache. Start parameters override the data
- * directory's postgresql.conf without rewriting it.
- */
-const EMBEDDED_SETTINGS = {
-  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
-};
 
 /** PostgresDialect over a pg Pool for DATABASE_URL, else the embedded PGlite under DATA_DIR. */
 export function connectDatabase(options: DatabaseOptions): LatchDatabase {
@@ -67,7 +61,12 @@ export function connectDatabase(options: DatabaseOptions): LatchDatabase {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const release = lockDataDir(dir);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(dir, EMBEDDED_SETTINGS)) });
+  // A directory without PG_VERSION has never held a cluster: restore the built one instead of initdb.
+  const template = existsSync(join(dir, 'PG_VERSION'))
+    ? undefined
+    : usableTemplate(options.template ?? BUILT_TEMPLATE);
+  const pglite = new PGlite(dir, { ...EMBEDDED_SETTINGS, ...(template ? { loadDataDir: template } : {}) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
     kind: 'pglite',
