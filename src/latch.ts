@@ -181,9 +181,7 @@ export async function createLatch(
     deps.notifier,
     {
       rememberMessage: (ref) => store.insertSlackMessage(ref),
-      rememberAuditThread: async (requestId, ts) => {
-        if (!(await store.auditThread(requestId))) await store.setAuditThread(requestId, ts);
-      },
+      rememberAuditThread: (requestId, ts) => store.setAuditThread(requestId, ts),
     },
     coreLog,
   );

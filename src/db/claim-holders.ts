@@ -11,7 +11,8 @@ import type { Database } from './schema.js';
  * database's clock, which every replica shares.
  */
 
-const GRANT_CLAIM = 'grant:';
+/** The `lease` row naming who holds a claimed grant: this prefix and the grant id (queries/due-work.ts). */
+export const GRANT_CLAIM = 'grant:';
 /** The `lease` row of a running Latch's heartbeat: this prefix and its instance id. */
 export const INSTANCE = 'instance:';
 
@@ -23,26 +24,6 @@ export interface HeartbeatSettings {
 }
 
 export const DEFAULT_HEARTBEAT: HeartbeatSettings = { everyMs: 2000, ttlMs: 8000 };
-
-/** Records `holder` as holding `grantIds` until `until` (the claim's lease); inside the claim's transaction. */
-export async function recordClaimHolder(
-  db: Kysely<Database>,
-  grantIds: string[],
-  holder: string,
-  until: Date,
-): Promise<void> {
-  if (!grantIds.length) return;
-  await db
-    .insertInto('lease')
-    .values(grantIds.map((id) => ({ name: `${GRANT_CLAIM}${id}`, holder, held_until: until })))
-    .onConflict((oc) =>
-      oc.column('name').doUpdateSet((eb) => ({
-        holder: eb.ref('excluded.holder'),
-        held_until: eb.ref('excluded.held_until'),
-      })),
-    )
-    .execute();
-}
 
 /**
  * Makes the claims of holders that stopped beating due at `now`, and forgets claims whose lease has

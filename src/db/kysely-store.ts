@@ -14,6 +14,7 @@ import type {
   TierOverride,
 } from '../core/model.js';
 import type { GrantPatch, RequestPatch, Store } from '../core/ports.js';
+import { AuditThreads } from './audit-threads.js';
 import * as catalog from './queries/catalog.js';
 import * as dueWork from './queries/due-work.js';
 import * as reporting from './queries/reporting.js';
@@ -35,11 +36,12 @@ export class KyselyStore implements Store {
     private readonly db: Kysely<Database>,
     /** `holder`: this Latch's instance id, recorded with its claims so a crash frees them (db/claim-holders.ts). */
     private readonly taker: dueWork.ClaimTaker = {},
+    private readonly threads = new AuditThreads(),
   ) {}
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((trx) => work(new KyselyStore(trx, this.taker)));
+    return this.db.transaction().execute((trx) => work(new KyselyStore(trx, this.taker, this.threads)));
   }
 
   async insertRequest(request: AccessRequest): Promise<void> {
@@ -340,21 +342,28 @@ export class KyselyStore implements Store {
   }
 
   async auditThread(requestId: string): Promise<string | undefined> {
+    const remembered = this.threads.get(requestId);
+    if (remembered) return remembered;
     const row = await this.db
       .selectFrom('access_request')
       .select('audit_thread_ts')
       .where('id', '=', requestId)
       .executeTakeFirst();
-    return row?.audit_thread_ts ?? undefined;
+    const ts = row?.audit_thread_ts ?? undefined;
+    // Inside a transaction the value may not be committed yet; outside it, it is final.
+    if (ts && !this.db.isTransaction) this.threads.remember(requestId, ts);
+    return ts;
   }
 
+  /** Sets the thread only if the request has none yet: the first post of a request wins. */
   async setAuditThread(requestId: string, ts: string): Promise<void> {
-    await this.db
+    const result = await this.db
       .updateTable('access_request')
       .set({ audit_thread_ts: ts })
       .where('id', '=', requestId)
       .where('audit_thread_ts', 'is', null)
-      .execute();
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n && !this.db.isTransaction) this.threads.remember(requestId, ts);
   }
 
   async insertSlackMessage(ref: SlackMessageRef): Promise<void> {

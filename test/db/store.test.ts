@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessRequest, Grant } from '../../src/core/model.js';
+import { KyselyStore } from '../../src/db/kysely-store.js';
 import { createTestDatabase, DIALECT, type TestDatabase } from '../support/test-database.js';
 
 const t0 = new Date('2026-11-21T09:00:00Z');
@@ -122,6 +123,40 @@ describe(`KyselyStore on ${DIALECT}`, () => {
     expect(
       (await db.store.claimGrantsToProvision(at(121), at(241), 10, g.id)).map((c) => c.attempts),
     ).toEqual([2]);
+  });
+
+  it('gives a grant claimed by two replicas at once to one of them, and records that one as its holder', async () => {
+    const g = await seedGrant(db);
+    const replicas = ['host:1:a', 'host:2:b'].map((holder) => new KyselyStore(db.database.db, { holder }));
+    const claims = await Promise.all(
+      replicas.map((replica) => replica.claimGrantsToProvision(at(1), at(121), 10, g.id)),
+    );
+    expect(claims.flat().map((c) => c.id)).toEqual([g.id]);
+    const winner = claims[0]?.length ? 'host:1:a' : 'host:2:b';
+    const holders = await db.database.db
+      .selectFrom('lease')
+      .select(['holder', 'held_until'])
+      .where('name', '=', `grant:${g.id}`)
+      .execute();
+    expect(holders).toEqual([{ holder: winner, held_until: at(121) }]);
+  });
+
+  it('keeps the first audit thread of a request, whichever replica posted it, and never one rolled back', async () => {
+    const r = request();
+    await db.store.insertRequest(r);
+    const [a, b] = [new KyselyStore(db.database.db), new KyselyStore(db.database.db)];
+    await expect(
+      a.transaction(async (tx) => {
+        await tx.setAuditThread(r.id, '1700000000.000001');
+        throw new Error('crash before commit');
+      }),
+    ).rejects.toThrow('crash before commit');
+    expect(await a.auditThread(r.id)).toBeUndefined();
+
+    await b.setAuditThread(r.id, '1700000000.000002');
+    await a.setAuditThread(r.id, '1700000000.000003');
+    expect(await a.auditThread(r.id)).toBe('1700000000.000002');
+    expect(await b.auditThread(r.id)).toBe('1700000000.000002');
   });
 
   it('moves an expired grant to revoking exactly once', async () => {
