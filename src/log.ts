@@ -57,4 +57,25 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   );
 }
 
+/**
+ * Node's process warnings (a deprecation; the AWS SDK's notice, on Node 20, that its 2027 releases
+ * need Node 22) as log lines. Node prints each as several lines of text on stderr, which a JSON log
+ * pipeline cannot parse. For the long-running bot only: its sole `warning` listener is Node's printer.
+ */
+export function logProcessWarnings(log: PinoLogger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => {
+    log.warn(
+      {
+        warning: {
+          name: warning.name,
+          message: warning.message,
+          ...(warning.code ? { code: warning.code } : {}),
+        },
+      },
+      'Node warning',
+    );
+  });
+}
+
 export type { PinoLogger };

@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/e2e-steps.js';
 import { seededRandom } from '../support/fake-aws-faults.js';
 import { DIALECT } from '../support/test-database.js';
 import {
@@ -261,7 +263,39 @@ describe(`Latch killed with SIGKILL ${ROUNDS} times on ${DIALECT}`, () => {
     },
     ROUNDS * 15_000 + 180_000,
   );
+
+  it('writes the process warnings Node would print as text as JSON log lines, like every other line', async () => {
+    const preload = fileURLToPath(new URL('./support/warn-when-ready.mjs', import.meta.url));
+    const child = spawnLatch(main, { ...world.env, NODE_OPTIONS: `--import=${preload}` }, world.port);
+    children.push(child);
+    await child.ready();
+    const warned = await eventually(
+      () =>
+        child.lines.find(
+          (line) => line.msg === 'Node warning' && JSON.stringify(line.warning).includes('LatchTestWarning'),
+        ),
+      (line) => line !== undefined,
+      10_000,
+    );
+    expect(await child.stop()).toBe(0);
+
+    expect(warned).toMatchObject({
+      level: 40,
+      warning: { name: 'LatchTestWarning', code: 'LATCH_TEST', message: 'a warning emitted after start' },
+    });
+    // Every line parses as JSON; on Node 20 that includes the AWS SDK's notice about Node versions.
+    expect(child.lines.filter((line) => !isJson(line.raw)).map((line) => line.raw)).toEqual([]);
+  });
 });
+
+function isJson(raw: string): boolean {
+  try {
+    JSON.parse(raw);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function countBy(values: string[]): Record<string, number> {
   const counts: Record<string, number> = {};

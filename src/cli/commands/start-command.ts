@@ -13,11 +13,12 @@ exit codes: 0 stopped cleanly, 1 a bad setting (one line naming it) or a failed 
   async run(_args, io) {
     const env = readEnv(io.env);
     const policy = await loadPolicyFile(env.policyFile);
-    const [{ createLogger }, { createLatch }] = await Promise.all([
+    const [{ createLogger, logProcessWarnings }, { createLatch }] = await Promise.all([
       import('../../log.js'),
       import('../../latch.js'),
     ]);
     const log = createLogger(env.logLevel);
+    logProcessWarnings(log);
     const latch = await createLatch(env, policy, log);
     const stopped = new Promise<number>((resolve) => {
       let stopping = false;
