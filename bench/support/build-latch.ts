@@ -24,8 +24,9 @@ export const LATCH_NODE_FLAGS: readonly string[] = (() => {
 })();
 
 /**
- * Compiles src/ and migrations/ and writes the embedded template as `npm run build` does, so Latch runs under plain `node` as in
- * production (no TypeScript loader in its memory or start time). Returns the path of main.js.
+ * Compiles src/ and migrations/ and writes the embedded template, as `npm run build` does, so Latch
+ * runs under plain `node` as in production (no TypeScript loader in its memory or start time).
+ * Returns the path of main.js.
  */
 export function buildLatch(): Promise<string> {
   built ??= compile();

@@ -20,7 +20,7 @@ import type { Database } from '../schema.js';
 type GrantWhere = (eb: ExpressionBuilder<Database, 'access_grant'>) => Expression<SqlBool>;
 type RequestWhere = (eb: ExpressionBuilder<Database, 'access_request'>) => Expression<SqlBool>;
 
-/** Takes up to `limit` grants matching `where` that no other replica holds, applies `set`, returns them. */
+/** Which grants a claim takes (`where`, oldest by `orderBy`, at most `limit`) and what it marks on them. */
 interface GrantClaim {
   where: GrantWhere;
   orderBy?: 'next_attempt_at' | 'expires_at' | 'activity_due_at';
@@ -28,6 +28,7 @@ interface GrantClaim {
   set: UpdateObject<Database, 'access_grant'>;
 }
 
+/** Takes up to `limit` grants matching `where` that no other replica holds, applies `set`, returns them. */
 async function claimGrantRows(db: Kysely<Database>, claim: GrantClaim): Promise<Grant[]> {
   const rows = await claimGrantsQuery(db, claim).returningAll().execute();
   return rows.map(grantFromRow);
