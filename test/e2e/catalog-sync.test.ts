@@ -4,6 +4,7 @@ import {
   eventually,
   type HomeView,
   openHome,
+  requestActive,
   sendInteraction,
   shows,
   typeCommand,
@@ -80,7 +81,7 @@ describe('/access admin sync and the catalog on App Home', () => {
     expect(await typeCommand(world, alice.id, 'resources power')).toContain(powerUsers);
 
     // Low needs no approval: the grant goes straight to AWS, in the dev account's IAM group.
-    expect(await typeCommand(world, alice.id, `request ${powerUsers} 1h deploy`)).toContain('active');
+    await requestActive(world, alice.id, `request ${powerUsers} 1h deploy`);
     expect(world.aws.iam.isMember(ACCOUNTS.dev, 'PowerUsers', 'alice.dev')).toBe(true);
   });
 

@@ -6,8 +6,8 @@ import {
   eventually,
   fileRequest,
   openHome,
+  requestActive,
   shows,
-  typeCommand,
   visible,
 } from '../support/e2e-steps.js';
 import { ACCOUNTS, type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
@@ -57,7 +57,7 @@ describe('drift: AWS compared with the grants', () => {
   });
 
   it('does not count access a grant explains as drift', async () => {
-    expect(await typeCommand(world, alice.id, 'request dev-readonly 1h reading logs')).toContain('active');
+    await requestActive(world, alice.id, 'request dev-readonly 1h reading logs');
     expect(world.aws.iam.isMember(ACCOUNTS.dev, 'ReadOnly', 'alice.dev')).toBe(true);
     // The scheduled run may hold the lease for a moment; this run waits its turn.
     const report = await eventually(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dmContaining, openHome, shows, typeCommand, visible } from '../support/e2e-steps.js';
+import { dmContaining, openHome, requestActive, shows, typeCommand, visible } from '../support/e2e-steps.js';
 import { type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
 
 const { alice, admin } = PEOPLE;
@@ -20,7 +20,7 @@ describe('what a grant was used for', () => {
   });
 
   it('tells the person and the audit thread, 15 minutes after the grant ended', async () => {
-    expect(await typeCommand(world, alice.id, 'request readonly 1h reading dashboards')).toContain('active');
+    await requestActive(world, alice.id, 'request readonly 1h reading dashboards');
     const [grant] = await grantsOfAlice();
     const during = new Date(world.clock.now().getTime() + 10 * MINUTE * 1000);
     const event = (eventName: string, readOnly: boolean, errorCode?: string) =>
@@ -67,7 +67,7 @@ describe('what a grant was used for', () => {
   });
 
   it('retries when CloudTrail fails, then counts an unused grant for the admins', async () => {
-    expect(await typeCommand(world, alice.id, 'request readonly 30m just in case')).toContain('active');
+    await requestActive(world, alice.id, 'request readonly 30m just in case');
     const [grant] = await grantsOfAlice();
     expect(await typeCommand(world, alice.id, `release ${grant?.id}`)).toContain('released');
 

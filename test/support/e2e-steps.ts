@@ -105,6 +105,20 @@ export async function dmContaining(world: LatchWorld, userId: string, words: str
   return messages.find((m) => visible(m).includes(words)) as StoredMessage;
 }
 
+/**
+ * Types a request that needs no approval and waits for the DM saying its access is active: the
+ * answer to the command comes before AWS has been called, so the grant is not active yet.
+ */
+export async function requestActive(world: LatchWorld, userId: string, text: string): Promise<StoredMessage> {
+  const before = world.slack.dmsTo(userId).length;
+  expect(await typeCommand(world, userId, text)).toContain('approved automatically');
+  const fresh = await eventually(
+    () => world.slack.dmsTo(userId).slice(before),
+    (dms) => dms.some((m) => visible(m).includes('is active until')),
+  );
+  return fresh.find((m) => visible(m).includes('is active until')) as StoredMessage;
+}
+
 export async function auditActions(
   world: LatchWorld,
   filter: { requestId?: string; grantId?: string },
