@@ -7,6 +7,7 @@ import pg from 'pg';
 import { EMBEDDED_SETTINGS } from './embedded-settings.js';
 import { BUILT_TEMPLATE, usableTemplate } from './embedded-template.js';
 import type { Database } from './schema.js';
+import { introspectingOneSchema } from './schema-introspector.js';
 
 export interface DatabaseOptions {
   /** A PostgreSQL URL; when absent Latch uses the embedded PGlite. */
@@ -45,7 +46,9 @@ export function connectDatabase(options: DatabaseOptions): LatchDatabase {
     // Nor may a checked-out one, which the pool does not listen to: a connection dropped between two
     // queries of a transaction emitted an unhandled 'error' and killed Latch. Its query fails instead.
     pool.on('connect', (client) => client.on('error', () => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({
+      dialect: introspectingOneSchema(new PostgresDialect({ pool }), options.schema),
+    });
     return {
       db,
       kind: 'postgres',
@@ -55,7 +58,9 @@ export function connectDatabase(options: DatabaseOptions): LatchDatabase {
   }
   const dataDir = options.dataDir ?? './data';
   if (dataDir.startsWith('memory://')) {
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(EMBEDDED_SETTINGS)) });
+    const db = new Kysely<Database>({
+      dialect: introspectingOneSchema(new PGliteDialect(new PGlite(EMBEDDED_SETTINGS)), undefined),
+    });
     return { db, kind: 'pglite', close: () => db.destroy() };
   }
   const dir = resolve(dataDir);
@@ -66,7 +71,7 @@ export function connectDatabase(options: DatabaseOptions): LatchDatabase {
     ? undefined
     : usableTemplate(options.template ?? BUILT_TEMPLATE);
   const pglite = new PGlite(dir, { ...EMBEDDED_SETTINGS, ...(template ? { loadDataDir: template } : {}) });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: introspectingOneSchema(new PGliteDialect(pglite), undefined) });
   return {
     db,
     kind: 'pglite',

@@ -10,6 +10,7 @@ import { migrations } from '../../migrations/index.js';
 import { EMBEDDED_SETTINGS } from './embedded-settings.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
+import { introspectingOneSchema } from './schema-introspector.js';
 
 /**
  * PGlite's initdb takes about 2 s of a new data directory's first start; restoring the same
@@ -42,7 +43,7 @@ export function usableTemplate(file: string): Blob | undefined {
 /** Creates an empty Latch database in memory, migrates it, and writes it to `file` with its stamp. */
 export async function writeTemplate(file: string): Promise<void> {
   const pglite = new PGlite(EMBEDDED_SETTINGS);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: introspectingOneSchema(new PGliteDialect(pglite), undefined) });
   try {
     await migrateToLatest({ db, kind: 'pglite', close: async () => {} });
     const archive = await pglite.dumpDataDir('gzip');
