@@ -4,11 +4,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Vitest's default is one worker fewer than the cores: a single worker on a 2-core CI machine.
-    // On PGlite most test time is spent waiting on local servers and child processes, so a worker
-    // per core takes that pass from 663 s to 415 s here. On PostgreSQL, two workers' schemas made
-    // Kysely's migration introspection fail now and then ("schema … does not exist" as another
-    // file dropped its own), so that pass keeps the default.
-    ...(process.env.DATABASE_URL ? {} : { maxWorkers: Math.max(2, availableParallelism()) }),
+    // Most test time is spent waiting on local servers and child processes, so a worker per core
+    // took the PGlite pass from 663 s to 415 s. On PostgreSQL each file has a schema of its own;
+    // that pass used to keep one worker, because Kysely's migration introspection failed when
+    // another file dropped its schema meanwhile. Latch now introspects its own schema only.
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       // Migrating a fresh embedded database takes seconds when the machine is busy.

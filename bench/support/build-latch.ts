@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildLatch as buildSharedLatch } from '../../scripts/build-latch.js';
 import { progress } from './progress.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Inside node_modules so the build resolves Latch's dependencies, and out of dist/, which is `npm start`'s. */
-const BUILD_DIR = join(REPO_ROOT, 'node_modules/.cache/latch-bench');
 
 let built: Promise<string> | undefined;
 
@@ -24,45 +21,19 @@ export const LATCH_NODE_FLAGS: readonly string[] = (() => {
 })();
 
 /**
- * Compiles src/ and migrations/ and writes the embedded template, as `npm run build` does, so Latch
- * runs under plain `node` as in production (no TypeScript loader in its memory or start time).
- * Returns the path of main.js.
+ * Latch compiled as `npm run build` compiles it (scripts/build-latch.ts), so it runs under plain
+ * `node` as in production (no TypeScript loader in its memory or start time). Returns main.js.
  */
 export function buildLatch(): Promise<string> {
-  built ??= compile();
+  built ??= build();
   return built;
 }
 
-async function compile(): Promise<string> {
+async function build(): Promise<string> {
   const started = performance.now();
-  await rm(BUILD_DIR, { recursive: true, force: true });
-  await mkdir(BUILD_DIR, { recursive: true });
-  // Node stops looking for a package scope at node_modules: say the build is ESM here.
-  await writeFile(join(BUILD_DIR, 'package.json'), '{ "type": "module" }\n');
-  const tsc = join(REPO_ROOT, 'node_modules/.bin/tsc');
-  const { code, output } = await run(tsc, ['-p', 'tsconfig.build.json', '--outDir', BUILD_DIR]);
-  const main = join(BUILD_DIR, 'src/main.js');
-  if (!existsSync(main)) throw new Error(`building Latch failed:\n${output}`);
+  const { main, typeErrors } = await buildSharedLatch();
   // tsc emits despite type errors; a half-edited file elsewhere should not stop a benchmark run.
-  if (code !== 0) progress(`build has type errors (running anyway):\n${output.slice(0, 2000)}`);
-  // As `npm run build` does after tsc: the archive a new embedded data directory starts from.
-  const template = await run(process.execPath, [join(BUILD_DIR, 'src/db/build-embedded-template.js')]);
-  if (template.code !== 0) throw new Error(`writing the embedded template failed:\n${template.output}`);
-  progress(`built Latch in ${Math.round(performance.now() - started)} ms`);
+  if (typeErrors) progress(`build has type errors (running anyway):\n${typeErrors.slice(0, 2000)}`);
+  progress(`Latch built or found in ${Math.round(performance.now() - started)} ms`);
   return main;
-}
-
-function run(command: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code: code ?? 1, output }));
-  });
 }

@@ -1,42 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildLatch as buildSharedLatch } from '../../../scripts/build-latch.js';
 import { onLines } from '../../support/read-lines.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-/** Inside node_modules so the build resolves Latch's dependencies; apart from dist/ and the benchmarks' build. */
-const BUILD_DIR = join(ROOT, 'node_modules/.cache/latch-reliability');
 
-let built: Promise<string> | undefined;
-
-/** Compiles src/ and migrations/ as `npm run build` does, once per test process; returns main.js. */
-export function buildLatch(): Promise<string> {
-  built ??= compile();
-  return built;
-}
-
-async function compile(): Promise<string> {
-  await rm(BUILD_DIR, { recursive: true, force: true });
-  await mkdir(BUILD_DIR, { recursive: true });
-  // Node stops looking for a package scope at node_modules: say the build is ESM here.
-  await writeFile(join(BUILD_DIR, 'package.json'), '{ "type": "module" }\n');
-  const tsc = join(ROOT, 'node_modules/.bin/tsc');
-  const child = spawn(tsc, ['-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const main = join(BUILD_DIR, 'src/main.js');
-  if (code !== 0 || !existsSync(main)) throw new Error(`building Latch failed:\n${output}`);
+/** Latch compiled as `npm run build` compiles it (scripts/build-latch.ts); returns main.js. */
+export async function buildLatch(): Promise<string> {
+  const { main, typeErrors } = await buildSharedLatch();
+  if (typeErrors) throw new Error(`building Latch failed:\n${typeErrors}`);
   return main;
 }
 
