@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import { EMBEDDED_SETTINGS } from './embedded-settings.js';
+import { embeddedPGlite } from './embedded-settings.js';
 import { BUILT_TEMPLATE, usableTemplate } from './embedded-template.js';
 import type { Database } from './schema.js';
 import { introspectingOneSchema } from './schema-introspector.js';
@@ -59,7 +58,7 @@ export function connectDatabase(options: DatabaseOptions): LatchDatabase {
   const dataDir = options.dataDir ?? './data';
   if (dataDir.startsWith('memory://')) {
     const db = new Kysely<Database>({
-      dialect: introspectingOneSchema(new PGliteDialect(new PGlite(EMBEDDED_SETTINGS)), undefined),
+      dialect: introspectingOneSchema(new PGliteDialect(embeddedPGlite(undefined)), undefined),
     });
     return { db, kind: 'pglite', close: () => db.destroy() };
   }
@@ -70,7 +69,7 @@ export function connectDatabase(options: DatabaseOptions): LatchDatabase {
   const template = existsSync(join(dir, 'PG_VERSION'))
     ? undefined
     : usableTemplate(options.template ?? BUILT_TEMPLATE);
-  const pglite = new PGlite(dir, { ...EMBEDDED_SETTINGS, ...(template ? { loadDataDir: template } : {}) });
+  const pglite = embeddedPGlite(dir, template ? { loadDataDir: template } : {});
   const db = new Kysely<Database>({ dialect: introspectingOneSchema(new PGliteDialect(pglite), undefined) });
   return {
     db,

@@ -3,11 +3,10 @@ import { rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { migrations } from '../../migrations/index.js';
-import { EMBEDDED_SETTINGS } from './embedded-settings.js';
+import { embeddedPGlite } from './embedded-settings.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { introspectingOneSchema } from './schema-introspector.js';
@@ -42,7 +41,7 @@ export function usableTemplate(file: string): Blob | undefined {
 
 /** Creates an empty Latch database in memory, migrates it, and writes it to `file` with its stamp. */
 export async function writeTemplate(file: string): Promise<void> {
-  const pglite = new PGlite(EMBEDDED_SETTINGS);
+  const pglite = embeddedPGlite(undefined);
   const db = new Kysely<Database>({ dialect: introspectingOneSchema(new PGliteDialect(pglite), undefined) });
   try {
     await migrateToLatest({ db, kind: 'pglite', close: async () => {} });
