@@ -16,9 +16,9 @@ export const EMBEDDED_SETTINGS = {
  *
  * V8 compiles PGlite's WebAssembly with its baseline compiler, then compiles the functions that run
  * often a second time with its optimizing compiler and keeps both. Baseline only, Latch on PGlite
- * holds about 60 MB less; Latch's indexed queries ran no slower, a full scan of 100,000 rows about
- * 1.5× slower (docs/performance.md). The flag is read when the module is compiled, so it is set here,
- * before PGlite compiles it, and only in a process that uses PGlite.
+ * holds about 40 MB less and starts sooner; its indexed queries ran no slower, a scan of 100,000 rows
+ * about 1.5× slower (docs/performance.md, session 10). The flag is read when the module is compiled,
+ * so it is set here, before PGlite compiles it, and only in a process that uses PGlite.
  */
 export function embeddedPGlite(dataDir: string | undefined, options: PGliteOptions = {}): PGlite {
   setFlagsFromString('--liftoff-only');
