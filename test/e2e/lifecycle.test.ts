@@ -80,6 +80,24 @@ describe('grants and requests over time', () => {
     expect((await world.latch.deps.store.listGrants({ requesterId: alice.id }))[0]?.status).toBe('revoked');
   });
 
+  it('runs one sweep at a time: a sweep asked for while another runs waits for it', async () => {
+    await fileRequest(world, alice.id, 'request readonly 1h reports');
+    await dmContaining(world, alice.id, 'is active until');
+    world.aws.setLatency(2000);
+    world.clock.advanceSeconds(HOUR);
+
+    const finished: string[] = [];
+    const first = world.latch.sweep().then(() => finished.push('first'));
+    await world.aws.waitForArrival('DeleteGroupMembership');
+    // Beside the first it would find the grant claimed and return at once, before AWS had answered.
+    const second = world.latch.sweep().then(() => finished.push('second'));
+    await Promise.all([first, second]);
+
+    expect(finished).toEqual(['first', 'second']);
+    expect(world.aws.isMember(world.groups.readonly, world.awsUsers.alice)).toBe(false);
+    expect(world.slack.dmsTo(alice.id).filter((m) => visible(m).includes('has ended'))).toHaveLength(1);
+  });
+
   it('lets the requester release a grant early from the DM button', async () => {
     await fileRequest(world, alice.id, 'request readonly 2h reports');
     const notice = await dmContaining(world, alice.id, 'is active until');
