@@ -14,7 +14,7 @@ import type {
   TierOverride,
 } from '../core/model.js';
 import type { GrantPatch, RequestPatch, Store } from '../core/ports.js';
-import { AuditThreads } from './audit-threads.js';
+import { auditThreads } from './audit-threads.js';
 import * as catalog from './queries/catalog.js';
 import * as dueWork from './queries/due-work.js';
 import * as reporting from './queries/reporting.js';
@@ -36,7 +36,7 @@ export class KyselyStore implements Store {
     private readonly db: Kysely<Database>,
     /** `holder`: this Latch's instance id, recorded with its claims so a crash frees them (db/claim-holders.ts). */
     private readonly taker: dueWork.ClaimTaker = {},
-    private readonly threads = new AuditThreads(),
+    private readonly threads = auditThreads(),
   ) {}
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
@@ -351,7 +351,7 @@ export class KyselyStore implements Store {
       .executeTakeFirst();
     const ts = row?.audit_thread_ts ?? undefined;
     // Inside a transaction the value may not be committed yet; outside it, it is final.
-    if (ts && !this.db.isTransaction) this.threads.remember(requestId, ts);
+    if (ts && !this.db.isTransaction) this.threads.set(requestId, ts);
     return ts;
   }
 
@@ -363,7 +363,7 @@ export class KyselyStore implements Store {
       .where('id', '=', requestId)
       .where('audit_thread_ts', 'is', null)
       .executeTakeFirst();
-    if (result.numUpdatedRows > 0n && !this.db.isTransaction) this.threads.remember(requestId, ts);
+    if (result.numUpdatedRows > 0n && !this.db.isTransaction) this.threads.set(requestId, ts);
   }
 
   async insertSlackMessage(ref: SlackMessageRef): Promise<void> {
