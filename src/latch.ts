@@ -127,6 +127,8 @@ export async function createLatch(
     clientOptions,
     logger,
     logLevel: 'info' as LogLevel,
+    // Latch keeps no per-conversation state in Bolt; its default store is a lookup on every request.
+    convoStore: false,
     // Bolt's constructor checks the token with auth.test and leaves a refusal unhandled, which killed
     // the process with a stack trace; start() runs the check instead, and fails with one line.
     deferInitialization: true,

@@ -35,6 +35,11 @@ describe('countSlackCalls', () => {
     ['a rate limit', answering(429, { ok: false, error: 'ratelimited' }), 'ratelimited'],
     ['another HTTP status', answering(503, 'down', 'text/plain'), 'http_503'],
     [
+      'an ok answer that quotes "ok": false in a message as ok',
+      answering(200, { ok: true, message: { text: '{"ok": false, "error": "x"}' } }),
+      undefined,
+    ],
+    [
       'an odd error code as unknown_error',
       answering(200, { ok: false, error: 'Not A Code!' }),
       'unknown_error',
@@ -44,8 +49,10 @@ describe('countSlackCalls', () => {
     expect(seen).toEqual([['chat.postMessage', error]]);
   });
 
-  it('leaves the body for the WebClient to read', async () => {
+  it('leaves the body, status and headers for the WebClient to read', async () => {
     const { response } = await callThrough(`${API}chat.update`, answering(200, { ok: false, error: 'x' }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await response.json()).toEqual({ ok: false, error: 'x' });
   });
 
