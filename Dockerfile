@@ -20,5 +20,5 @@ USER node
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# The same node flags as `npm start` (a larger young generation; see docs/performance.md).
-CMD ["node", "--max-semi-space-size=64", "--enable-source-maps", "dist/src/main.js"]
+# Started as `npm start` starts it: bin/latch-node.sh gives Node the flags for the database (docs/performance.md).
+CMD ["sh", "bin/latch-node.sh", "dist/src/main.js"]

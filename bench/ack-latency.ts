@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createBenchSchema } from './support/bench-schema.js';
 import { ADMIN, type BenchWorld, SIGNING_SECRET, startBenchWorld } from './support/bench-world.js';
-import { buildLatch, LATCH_NODE_FLAGS } from './support/build-latch.js';
+import { buildLatch } from './support/build-latch.js';
 import { type GrantOutcome, waitForGrants } from './support/grant-progress.js';
 import { type ServerProcess, startServerProcess } from './support/latch-process.js';
 import type { LoadResult } from './support/load-generator.js';
@@ -134,7 +134,7 @@ async function startLatch(world: BenchWorld, databaseUrl: string): Promise<Serve
   const port = await world.freePort();
   return startServerProcess({
     script: await buildLatch(),
-    nodeArgs: [...LATCH_NODE_FLAGS],
+    asDeployed: true,
     args: ['start'],
     env: world.latchEnv({ port, databaseUrl }),
     port,

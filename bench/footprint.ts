@@ -8,7 +8,7 @@ import type { Database } from '../src/db/schema.js';
 import { slackClientForBot } from '../test/support/sign-slack-request.js';
 import { createBenchSchema } from './support/bench-schema.js';
 import { ADMIN, type BenchWorld, SIGNING_SECRET, startBenchWorld } from './support/bench-world.js';
-import { buildLatch, LATCH_NODE_FLAGS } from './support/build-latch.js';
+import { buildLatch } from './support/build-latch.js';
 import { type ServerProcess, startServerProcess } from './support/latch-process.js';
 import { progress } from './support/progress.js';
 import { SWEEP_EVERY_SECOND } from './support/scale-settings.js';
@@ -28,7 +28,7 @@ export interface FootprintResult {
   rss_mb: number;
   peak_rss_mb: number;
   heap_used_mb: number;
-  /** From spawning `node main.js start` to the first 200 from /healthz, each on a database holding the history. */
+  /** From spawning Latch as `npm start` runs it to the first 200 from /healthz, each on a database holding the history. */
   start_ms_pglite: number;
   start_ms_postgres: number;
   /** The first start of all: PGlite creates and migrates an empty data directory. */
@@ -67,7 +67,7 @@ export async function benchFootprint(sizes: FootprintSizes): Promise<FootprintRe
     const postgresPort = await world.freePort();
     const postgres = await startServerProcess({
       script: mainJs,
-      nodeArgs: [...LATCH_NODE_FLAGS],
+      asDeployed: true,
       args: ['start'],
       env: world.latchEnv({ port: postgresPort, databaseUrl: schema.url, sweepCron: SWEEP_EVERY_SECOND }),
       port: postgresPort,
@@ -84,7 +84,7 @@ export async function benchFootprint(sizes: FootprintSizes): Promise<FootprintRe
     const emptyPort = await world.freePort();
     const empty = await startServerProcess({
       script: mainJs,
-      nodeArgs: [...LATCH_NODE_FLAGS],
+      asDeployed: true,
       args: ['start'],
       env: world.latchEnv({ port: emptyPort, dataDir: emptyDir }),
       port: emptyPort,
@@ -99,7 +99,7 @@ export async function benchFootprint(sizes: FootprintSizes): Promise<FootprintRe
     const pglitePort = await world.freePort();
     const embedded = await startServerProcess({
       script: mainJs,
-      nodeArgs: [...LATCH_NODE_FLAGS],
+      asDeployed: true,
       args: ['start'],
       env: world.latchEnv({ port: pglitePort, dataDir: pgliteDir }),
       port: pglitePort,

@@ -1,6 +1,6 @@
 import { createBenchSchema } from './support/bench-schema.js';
 import { startBenchWorld } from './support/bench-world.js';
-import { buildLatch, LATCH_NODE_FLAGS } from './support/build-latch.js';
+import { buildLatch } from './support/build-latch.js';
 import { readGrants, waitForGrants } from './support/grant-progress.js';
 import { startServerProcess } from './support/latch-process.js';
 import { progress } from './support/progress.js';
@@ -70,7 +70,7 @@ export async function benchRevocationLag(sizes: LagSizes): Promise<RevocationLag
     const port = await world.freePort();
     const latch = await startServerProcess({
       script: await buildLatch(),
-      nodeArgs: [...LATCH_NODE_FLAGS],
+      asDeployed: true,
       args: ['start'],
       env: world.latchEnv({ port, databaseUrl: schema.url }),
       port,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildLatch as buildSharedLatch } from '../../scripts/build-latch.js';
@@ -9,16 +8,10 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let built: Promise<string> | undefined;
 
 /**
- * The node flags `npm start` gives Latch (package.json's start script, between `node` and the
- * script), so every benchmark runs the process a deployment runs.
+ * How `npm start` and the container image run Node (package.json's start script): through this
+ * script, which gives Node the flags for the database. Every benchmark starts Latch the same way.
  */
-export const LATCH_NODE_FLAGS: readonly string[] = (() => {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const words = pkg.scripts.start.split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/src/main.js'));
-})();
+export const LATCH_NODE = join(REPO_ROOT, 'bin/latch-node.sh');
 
 /**
  * Latch compiled as `npm run build` compiles it (scripts/build-latch.ts), so it runs under plain

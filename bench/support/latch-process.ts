@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onLines } from '../../test/support/read-lines.js';
-import { REPO_ROOT } from './build-latch.js';
+import { LATCH_NODE, REPO_ROOT } from './build-latch.js';
 import { progress } from './progress.js';
 import { sleep } from './stats.js';
 
@@ -43,6 +43,8 @@ export async function startServerProcess(options: {
   args?: string[];
   /** Node flags, e.g. `--import tsx` for a TypeScript script. */
   nodeArgs?: string[];
+  /** Run Node as `npm start` does, through bin/latch-node.sh and the flags it gives. */
+  asDeployed?: boolean;
   env: Record<string, string>;
   port: number;
   timeoutMs?: number;
@@ -50,9 +52,16 @@ export async function startServerProcess(options: {
   const started = performance.now();
   const diagnostics = diagnosticOptions();
   const nodeArgs = [...diagnostics.nodeArgs, ...(options.nodeArgs ?? [])];
-  const child = spawn(process.execPath, [...nodeArgs, options.script, ...(options.args ?? [])], {
+  const [command, ...launcherArgs] = options.asDeployed ? ['sh', LATCH_NODE] : [process.execPath];
+  const child = spawn(command, [...launcherArgs, ...nodeArgs, options.script, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...diagnostics.env, ...options.env },
+    // The launcher runs `node` from PATH: this one first.
+    env: {
+      PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+      HOME: process.env.HOME ?? '',
+      ...diagnostics.env,
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs = collectLogs(child);

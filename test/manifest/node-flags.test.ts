@@ -1,16 +1,52 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { LATCH_NODE_FLAGS } from '../../bench/support/build-latch.js';
+import { LATCH_NODE } from '../../bench/support/build-latch.js';
 
-/** `npm start` (which the benchmarks read) and the container image must run the same Node process. */
+const run = promisify(execFile);
+
+/** The flags Node gets from bin/latch-node.sh, with these environment variables. */
+async function flagsWith(env: Record<string, string>): Promise<string[]> {
+  const { stdout } = await run('sh', [LATCH_NODE, '-p', 'JSON.stringify(process.execArgv)'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  return (JSON.parse(stdout) as string[]).filter((flag) => flag.startsWith('--'));
+}
+
+/** `npm start` (which the benchmarks run) and the container image must run the same Node process. */
 describe('the node flags Latch runs with', () => {
-  it('are the same in `npm start` and in the image’s CMD, and give V8 a 64 MB young generation', async () => {
+  it('come from bin/latch-node.sh in `npm start` and in the image’s CMD', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      scripts: { start: string };
+    };
     const dockerfile = await readFile(new URL('../../Dockerfile', import.meta.url), 'utf8');
     const cmdLine = dockerfile.split('\n').find((line) => line.startsWith('CMD '));
-    const cmd = JSON.parse(cmdLine?.slice(4) ?? '[]') as string[];
-    const imageFlags = cmd.slice(1, cmd.indexOf('dist/src/main.js'));
 
-    expect(imageFlags).toEqual(LATCH_NODE_FLAGS);
-    expect(LATCH_NODE_FLAGS).toContain('--max-semi-space-size=64');
+    expect(pkg.scripts.start).toBe('sh bin/latch-node.sh dist/src/main.js');
+    expect(JSON.parse(cmdLine?.slice(4) ?? '[]')).toEqual(['sh', 'bin/latch-node.sh', 'dist/src/main.js']);
+  });
+
+  it('give V8 a 64 MB young generation on PostgreSQL and a 4 MB one with the embedded PGlite', async () => {
+    expect(await flagsWith({ DATABASE_URL: 'postgres://latch@db/latch' })).toEqual([
+      '--max-semi-space-size=64',
+      '--enable-source-maps',
+    ]);
+    expect(await flagsWith({})).toEqual(['--max-semi-space-size=4', '--enable-source-maps']);
+    expect(await flagsWith({ DATABASE_URL: '' })).toEqual([
+      '--max-semi-space-size=4',
+      '--enable-source-maps',
+    ]);
+  });
+
+  it('passes its arguments on to node, as the command line of the process it becomes', async () => {
+    const { stdout } = await run(
+      'sh',
+      [LATCH_NODE, '-e', 'console.log(process.argv.slice(1).join(" "))', 'a', 'b c'],
+      {
+        env: { PATH: process.env.PATH ?? '' },
+      },
+    );
+    expect(stdout.trim()).toBe('a b c');
   });
 });
