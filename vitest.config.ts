@@ -6,11 +6,10 @@ export default defineConfig({
     // Vitest's default is one worker fewer than the cores: a single worker on a 2-core CI machine.
     // Most test time is spent waiting on local servers and child processes, so a worker per core
     // took the PGlite pass from 663 s to 415 s. On PostgreSQL each file has a schema of its own, and
-    // Latch's migrations now introspect only their own (src/db/schema-introspector.ts), so two
-    // workers work there too (302 s instead of 492 s); but the extra load brought out timing races
-    // in three tests, two of them fixed so far, so that pass keeps one worker until more runs show
-    // none left (docs/performance.md, session 10).
-    ...(process.env.DATABASE_URL ? {} : { maxWorkers: Math.max(2, availableParallelism()) }),
+    // Latch's migrations introspect only their own (src/db/schema-introspector.ts): 206-240 s
+    // instead of 492 s. The timing races two workers brought out there are fixed or waited out
+    // (docs/performance.md, sessions 10 and 11).
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       // Migrating a fresh embedded database takes seconds when the machine is busy.
