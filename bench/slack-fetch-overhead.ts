@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { FetchFunction } from '@slack/web-api';
 import { countSlackCalls } from '../src/slack/count-slack-calls.js';
 import { describeMachine } from './support/machine.js';
+import { round, summarize } from './support/stats.js';
 
 const CALLS = 4000;
 const AT_ONCE = 20;
@@ -63,17 +64,17 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 server.close();
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-const round1 = (value: number) => Math.round(value * 10) / 10;
+const bareP50 = summarize(bareUs).p50;
+const countedP50 = summarize(countedUs).p50;
 process.stdout.write(
   `${JSON.stringify(
     {
       machine: await describeMachine(),
       calls_per_round: CALLS,
       rounds: ROUNDS,
-      bare_fetch_cpu_us_per_call: round1(median(bareUs)),
-      counted_fetch_cpu_us_per_call: round1(median(countedUs)),
-      overhead_cpu_us_per_call: round1(median(countedUs) - median(bareUs)),
+      bare_fetch_cpu_us_per_call: round(bareP50),
+      counted_fetch_cpu_us_per_call: round(countedP50),
+      overhead_cpu_us_per_call: round(countedP50 - bareP50),
     },
     null,
     2,
