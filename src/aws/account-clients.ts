@@ -4,7 +4,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { ProvisioningError } from '../core/errors.js';
-import type { CallRate } from './call-limits.js';
+import { ASSUME_ROLE_BUCKET, type CallRate, MEMBER_IAM_BUCKET } from './call-limits.js';
 import {
   type AwsClients,
   adaptiveRetries,
@@ -26,8 +26,9 @@ export interface CrossAccountSettings {
   externalId?: string;
   onCall?: CallListener;
   /**
-   * Paces member accounts' STS and IAM calls (buckets `sts`, `iam`) and retries them adaptively: a
-   * sync reading every account at once. Provisioning leaves it out, as AWS sets IAM's limits per account.
+   * Paces member accounts' STS and IAM calls (`ASSUME_ROLE_BUCKET`, `MEMBER_IAM_BUCKET`) and retries
+   * them adaptively: a sync reading every account at once. Provisioning leaves it out, as AWS sets
+   * IAM's limits per account.
    */
   memberAccountRate?: CallRate;
 }
@@ -93,7 +94,8 @@ export class AccountClients {
     return this.forAccount(accountId, this.iamClients, this.clients.iam, (config) => {
       const client = new IAMClient({ ...config, ...this.retries(this.iamLimiter) });
       countCalls(client, 'iam', this.settings.onCall);
-      if (this.settings.memberAccountRate) limitCallRate(client, 'iam', this.settings.memberAccountRate);
+      if (this.settings.memberAccountRate)
+        limitCallRate(client, MEMBER_IAM_BUCKET, this.settings.memberAccountRate);
       return client;
     });
   }
@@ -158,7 +160,7 @@ export class AccountClients {
         ...this.retries(this.stsLimiter),
       },
       ...(this.settings.memberAccountRate
-        ? { clientPlugins: [callRatePlugin('sts', this.settings.memberAccountRate)] }
+        ? { clientPlugins: [callRatePlugin(ASSUME_ROLE_BUCKET, this.settings.memberAccountRate)] }
         : {}),
     });
     return async (properties) => {

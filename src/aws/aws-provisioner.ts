@@ -38,7 +38,7 @@ export class AwsProvisioner implements AccessProvisioner {
   readonly clients: AwsClients;
   readonly accounts: AccountClients;
   private readonly identityCenter: IdentityCenterLocator;
-  private readonly trail = new CloudTrailActivity();
+  private readonly trail: CloudTrailActivity;
   private readonly limits: CallLimits;
   private readonly userIds = new UserIdCache();
   private readonly lookups = new Map<string, Promise<string>>();
@@ -52,6 +52,7 @@ export class AwsProvisioner implements AccessProvisioner {
     });
     this.accounts = new AccountClients(this.clients, settings);
     this.identityCenter = new IdentityCenterLocator(this.clients.ssoAdmin, settings);
+    this.trail = new CloudTrailActivity(this.limits.callRate);
   }
 
   supports(resource: Resource): boolean {

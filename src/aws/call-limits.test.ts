@@ -14,13 +14,14 @@ describe('waitAfterTake', () => {
 
 describe('MemoryCallRate', () => {
   it('lets the burst through at once and paces the rest at the rate', async () => {
-    const rate = new MemoryCallRate({ perSecond: 20, burst: 3 });
+    const rate = new MemoryCallRate();
+    const bucket = { name: 'b', rate: { perSecond: 20, burst: 3 } };
     const started = performance.now();
     const sent: number[] = [];
 
     await Promise.all(
       Array.from({ length: 7 }, async () => {
-        await rate.take('b');
+        await rate.take(bucket);
         sent.push(performance.now() - started);
       }),
     );
@@ -31,12 +32,18 @@ describe('MemoryCallRate', () => {
     expect(sent[6]).toBeGreaterThanOrEqual(190);
   });
 
-  it('keeps a bucket per name', async () => {
-    const rate = new MemoryCallRate({ perSecond: 1, burst: 1 });
-    await rate.take('a');
+  it('keeps a bucket per name, each at its own rate', async () => {
+    const rate = new MemoryCallRate();
+    const slow = { name: 'a', rate: { perSecond: 1, burst: 1 } };
+    const fast = { name: 'b', rate: { perSecond: 20, burst: 1 } };
+    await rate.take(slow);
     const started = performance.now();
-    await rate.take('b');
+    await rate.take(fast);
     expect(performance.now() - started).toBeLessThan(100);
+    // b's second call waits 1/20 s, not a's whole second.
+    await rate.take(fast);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 

@@ -4,9 +4,9 @@
  * process (the CLI, adapter tests).
  */
 
-/** A token bucket per name: `take` resolves when one more call may be sent. */
+/** A token bucket per bucket name: `take` resolves when one more call may be sent. */
 export interface CallRate {
-  take(bucket: string): Promise<void>;
+  take(bucket: RateBucket): Promise<void>;
 }
 
 /** A fixed number of slots per name: `acquire` waits for a free one and resolves with its release. */
@@ -25,8 +25,15 @@ export interface RateSettings {
   burst: number;
 }
 
-/** identitystore and sso-admin share one bucket: AWS's 20 TPS is collective (PLATFORM.md B3, B4). */
-export const IDENTITY_CENTER_BUCKET = 'identity-center';
+/**
+ * One limit AWS sets: a service, for the account (and region) it counts calls in. Every caller of
+ * that service in that account takes from the one bucket, in every replica when the limits are
+ * the database's.
+ */
+export interface RateBucket {
+  name: string;
+  rate: RateSettings;
+}
 
 /**
  * A token bucket sends at most `burst + perSecond` calls in any one second. With no burst it is a
@@ -36,6 +43,9 @@ export const IDENTITY_CENTER_BUCKET = 'identity-center';
  * The price is that a lone call waits 53 ms.
  */
 export const IDENTITY_CENTER_RATE: RateSettings = { perSecond: 19, burst: 0 };
+
+/** identitystore and sso-admin share one bucket: AWS's 20 TPS is collective (PLATFORM.md B3, B4). */
+export const IDENTITY_CENTER_BUCKET: RateBucket = { name: 'identity-center', rate: IDENTITY_CENTER_RATE };
 
 /** The slots around CreateAccountAssignment/DeleteAccountAssignment and their polling. */
 export const ASSIGNMENT_SLOTS = 'account-assignment';
@@ -55,19 +65,17 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A token bucket in this process: each take reserves the next free moment, so waiters keep their order. */
+/** Token buckets in this process: each take reserves the next free moment, so waiters keep their order. */
 export class MemoryCallRate implements CallRate {
   private readonly buckets = new Map<string, { tokens: number; refilledAt: number }>();
 
-  constructor(private readonly settings: RateSettings = IDENTITY_CENTER_RATE) {}
-
-  async take(bucket: string): Promise<void> {
-    const { perSecond, burst } = this.settings;
+  async take(bucket: RateBucket): Promise<void> {
+    const { perSecond, burst } = bucket.rate;
     const now = performance.now();
-    const state = this.buckets.get(bucket) ?? { tokens: burst, refilledAt: now };
+    const state = this.buckets.get(bucket.name) ?? { tokens: burst, refilledAt: now };
     state.tokens = Math.min(burst, state.tokens + ((now - state.refilledAt) / 1000) * perSecond) - 1;
     state.refilledAt = now;
-    this.buckets.set(bucket, state);
+    this.buckets.set(bucket.name, state);
     const seconds = waitAfterTake(state.tokens, perSecond);
     if (seconds > 0) await sleep(seconds * 1000);
   }
@@ -103,16 +111,28 @@ export class MemorySlots implements AssignmentSlots {
 /**
  * STS and IAM calls into member accounts (a sync's AssumeRole and ListGroups for each account).
  * AWS publishes no rate for either (PLATFORM.md B9); pacing each near 20 a second keeps a
- * 1,000-account sync to about a minute without a burst of throttling, and each process paces its own.
+ * 1,000-account sync to about a minute without a burst of throttling.
  */
 export const MEMBER_ACCOUNT_RATE: RateSettings = { perSecond: 19, burst: 0 };
 
-let memberAccountRate: CallRate | undefined;
+/** Latch's AssumeRole calls: STS counts them against Latch's own account, whichever role they assume. */
+export const ASSUME_ROLE_BUCKET: RateBucket = { name: 'sts', rate: MEMBER_ACCOUNT_RATE };
 
-/** The process's pacer for member-account calls, one bucket per service (`sts`, `iam`). */
-export function memberAccountCallRate(): CallRate {
-  memberAccountRate ??= new MemoryCallRate(MEMBER_ACCOUNT_RATE);
-  return memberAccountRate;
+/**
+ * Member accounts' IAM calls. With no published limit per account, one bucket for all of them is
+ * the cautious choice, and costs a sync nothing: each account's IAM waits for its AssumeRole anyway.
+ */
+export const MEMBER_IAM_BUCKET: RateBucket = { name: 'iam', rate: MEMBER_ACCOUNT_RATE };
+
+/**
+ * "The rate of lookup requests is limited to two per second, per account, per Region" (PLATFORM.md
+ * B9). Calls leave 1/1.8 s apart, so the third call of any second arrives 111 ms clear of it: room
+ * for a call that leaves late or a member account's first call, which resolves credentials first.
+ */
+export const CLOUDTRAIL_LOOKUP_RATE: RateSettings = { perSecond: 1.8, burst: 0 };
+
+export function cloudTrailLookupBucket(accountId: string, region: string): RateBucket {
+  return { name: `cloudtrail:${accountId}:${region}`, rate: CLOUDTRAIL_LOOKUP_RATE };
 }
 
 let processLimits: CallLimits | undefined;

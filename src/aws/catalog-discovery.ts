@@ -10,7 +10,7 @@ import { ProvisioningError } from '../core/errors.js';
 import type { CatalogDiscovery, DiscoveredResource, SyncFailure } from '../core/model.js';
 import { AccountClients, type CrossAccountSettings } from './account-clients.js';
 import { toProvisioningError } from './aws-errors.js';
-import { type CallLimits, memberAccountCallRate, sleep } from './call-limits.js';
+import { type CallLimits, processCallLimits, sleep } from './call-limits.js';
 import { createAwsClients, destroyAwsClients } from './clients.js';
 import { listIamGroups } from './iam-groups.js';
 import { IdentityCenterLocator } from './identity-center.js';
@@ -19,7 +19,10 @@ import { type Account, activeAccountPages } from './organization-accounts.js';
 export interface DiscoverySettings extends CrossAccountSettings {
   instanceArn?: string;
   identityStoreId?: string;
-  /** Identity Center's rate, shared with provisioning (the database's when replicas share it). */
+  /**
+   * AWS's rates, shared with provisioning: the database's when replicas share them, this process's
+   * otherwise. A sync takes Identity Center's and, in member accounts, STS's and IAM's.
+   */
   callLimits?: CallLimits;
 }
 
@@ -47,7 +50,7 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
   const accountClients = new AccountClients(clients, {
     ...settings,
     onCall,
-    memberAccountRate: memberAccountCallRate(),
+    memberAccountRate: (settings.callLimits ?? processCallLimits()).callRate,
   });
   const failures: SyncFailure[] = [];
   const resources: DiscoveredResource[] = [];

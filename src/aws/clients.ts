@@ -5,7 +5,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
-import { type CallRate, IDENTITY_CENTER_BUCKET, processCallLimits } from './call-limits.js';
+import { type CallRate, IDENTITY_CENTER_BUCKET, processCallLimits, type RateBucket } from './call-limits.js';
 
 export type Credentials = NonNullable<IAMClientConfig['credentials']>;
 
@@ -77,11 +77,11 @@ interface SignedStack {
  * middleware (finalizeRequest), just after signing, so that only the HTTP handler runs between the
  * moment the limiter gave and the wire. Signing first resolves credentials, which on a client's first
  * call takes long enough to bunch that call with the next. Waits are seconds at most (the callers
- * waiting on a bucket ÷ 19/s); a SigV4 signature is good for five minutes.
+ * waiting on a bucket ÷ its rate); a SigV4 signature is good for five minutes.
  * A plugin, so the STS client the credential provider creates for itself can carry it too.
  */
 export function callRatePlugin(
-  bucket: string,
+  bucket: RateBucket,
   callRate: CallRate,
 ): { applyToStack(stack: SignedStack): void } {
   return {
@@ -99,7 +99,7 @@ export function callRatePlugin(
 
 export function limitCallRate(
   client: { middlewareStack: SignedStack },
-  bucket: string,
+  bucket: RateBucket,
   callRate: CallRate,
 ): void {
   callRatePlugin(bucket, callRate).applyToStack(client.middlewareStack);

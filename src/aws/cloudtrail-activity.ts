@@ -1,54 +1,17 @@
 import { type CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
 import type { ActivitySummary } from '../core/model.js';
 import { toProvisioningError } from './aws-errors.js';
+import { type CallRate, cloudTrailLookupBucket } from './call-limits.js';
+import { callRatePlugin } from './clients.js';
 
 export type { ActivitySummary };
 
-/** CloudTrail answers LookupEvents at most 2 times a second per account and region. */
-const LOOKUPS_PER_SECOND = 2;
-
 /**
- * At most `limit` calls within any `intervalMs` as AWS counts them, on arrival. Spacing the starts
- * of calls is not enough: the first call of a member account resolves the role's credentials
- * before it is sent, so it reaches AWS late and shares a second with calls started after it. Here
- * a call holds one of `limit` slots from when it starts until `intervalMs` after it has finished,
- * and it arrives in between, so no more than `limit` arrivals ever fall within one interval.
- */
-export class RateWindow {
-  private free: number;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(
-    limit: number,
-    private readonly intervalMs: number,
-  ) {
-    this.free = limit;
-  }
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free -= 1;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await work();
-    } finally {
-      // Unref'd: a slot coming free must not keep a finished process alive.
-      setTimeout(() => this.release(), this.intervalMs).unref();
-    }
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free += 1;
-  }
-}
-
-/**
- * Looks up events by user name over a window, paging to the end, with LookupEvents calls kept
- * under CloudTrail's rate per account and region (one window per pair, shared by all lookups).
+ * Looks up events by user name over a window, paging to the end. Every page request takes from
+ * CloudTrail's rate for its account and region, which all of Latch's lookups there share.
  */
 export class CloudTrailActivity {
-  private readonly windows = new Map<string, RateWindow>();
+  constructor(private readonly callRate: CallRate) {}
 
   async summarize(
     client: CloudTrailClient,
@@ -56,18 +19,21 @@ export class CloudTrailActivity {
     userName: string,
     window: { start: Date; end: Date },
   ): Promise<ActivitySummary> {
-    const rate = this.windowFor(`${key.accountId}/${key.region}`);
+    const pace = callRatePlugin(cloudTrailLookupBucket(key.accountId, key.region), this.callRate);
     const names = new Map<string, number>();
     const errors = new Map<string, number>();
     let events = 0;
     let writeEvents = 0;
-    // Every page request, not just the first, goes through the window.
-    const throttledClient: CloudTrailClient = Object.assign(Object.create(client), {
-      send: (command: Parameters<CloudTrailClient['send']>[0]) => rate.run(() => client.send(command)),
+    // Every page request, not just the first, is paced: the paginator makes a command per page.
+    const pacedClient: CloudTrailClient = Object.assign(Object.create(client), {
+      send: (command: Parameters<CloudTrailClient['send']>[0]) => {
+        pace.applyToStack(command.middlewareStack);
+        return client.send(command);
+      },
     });
     try {
       for await (const page of paginateLookupEvents(
-        { client: throttledClient },
+        { client: pacedClient },
         {
           LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: userName }],
           StartTime: window.start,
@@ -92,15 +58,6 @@ export class CloudTrailActivity {
       writeEvents,
       errors: ranked(errors).map(([code, count]) => ({ code, count })),
     };
-  }
-
-  private windowFor(key: string): RateWindow {
-    let window = this.windows.get(key);
-    if (!window) {
-      window = new RateWindow(LOOKUPS_PER_SECOND, 1000);
-      this.windows.set(key, window);
-    }
-    return window;
   }
 }
 

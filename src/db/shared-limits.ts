@@ -5,8 +5,7 @@ import {
   type AssignmentSlots,
   type CallLimits,
   type CallRate,
-  IDENTITY_CENTER_RATE,
-  type RateSettings,
+  type RateBucket,
   sleep,
   waitAfterTake,
 } from '../aws/call-limits.js';
@@ -22,7 +21,8 @@ import type { Database } from './schema.js';
 
 /**
  * A token bucket in one `call_rate` row per bucket; each take reserves a moment and waits for it.
- * Calls leave 1/19 s apart, so one that leaves 53 ms after its moment lets AWS see 21 in a second.
+ * Identity Center's calls leave 1/19 s apart, so one that leaves 53 ms after its moment lets AWS see
+ * 21 in a second.
  * Hence the wait is counted from the moment on the database's clock, not from the reply (a commit
  * that waited on the disk must not send its call late), and a caller that wakes too late (a busy
  * event loop) gives its moment up and reserves another rather than go out on top of the next call.
@@ -30,12 +30,9 @@ import type { Database } from './schema.js';
 export class DbCallRate implements CallRate {
   private readonly clock = new DatabaseClock();
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly settings: RateSettings = IDENTITY_CENTER_RATE,
-  ) {}
+  constructor(private readonly db: Kysely<Database>) {}
 
-  async take(bucket: string): Promise<void> {
+  async take(bucket: RateBucket): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const sendAt = await this.reserve(bucket);
       const sleepMs = sendAt - Date.now();
@@ -45,13 +42,13 @@ export class DbCallRate implements CallRate {
   }
 
   /** Takes a token and answers when, on this process's clock, the call it pays for may leave. */
-  private async reserve(bucket: string): Promise<number> {
-    const { perSecond, burst } = this.settings;
+  private async reserve(bucket: RateBucket): Promise<number> {
+    const { perSecond, burst } = bucket.rate;
     // One statement refills by the time since the last take, capped at `burst`, and takes a token.
     // Below zero, the token is reserved ahead: the caller waits until the bucket has refilled to it.
     const { rows } = await sql<{ tokens: number; reserved_at_ms: number }>`
       insert into call_rate as r (bucket, tokens, refilled_at)
-      values (${bucket}, ${burst - 1}::float8, clock_timestamp())
+      values (${bucket.name}, ${burst - 1}::float8, clock_timestamp())
       on conflict (bucket) do update set
         tokens = least(
           ${burst}::float8,
@@ -69,7 +66,7 @@ export class DbCallRate implements CallRate {
   }
 }
 
-/** Half the 53 ms between two calls: a caller this late reserves again. */
+/** Half the 53 ms between two Identity Center calls (the other buckets' are wider): a caller this late reserves again. */
 const LATE_MS = 25;
 
 /** A caller late this many times goes anyway: a starved process must still make progress. */
@@ -168,10 +165,10 @@ export class DbSlots implements AssignmentSlots {
 /** The database-backed limits every replica on `db` shares. */
 export function sharedCallLimits(
   db: Kysely<Database>,
-  options: { rate?: RateSettings; slots?: Partial<SlotSettings>; instanceId?: string } = {},
+  options: { slots?: Partial<SlotSettings>; instanceId?: string } = {},
 ): CallLimits {
   return {
-    callRate: new DbCallRate(db, options.rate),
+    callRate: new DbCallRate(db),
     assignmentSlots: new DbSlots(db, options.slots, options.instanceId),
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MemorySlots } from '../../src/aws/call-limits.js';
 import { type DiscoverySettings, discoverCatalog } from '../../src/aws/catalog-discovery.js';
 import type { CatalogDiscovery } from '../../src/core/model.js';
 import type { FakeAwsServer } from '../support/fake-aws-server.js';
@@ -271,6 +272,25 @@ describe('catalog discovery across an organization (real SDK, local AWS)', () =>
       // Unpaced, 8 accounts at a time against a local AWS take well under a second.
       expect(spanMs, operation).toBeGreaterThanOrEqual(((times.length - 1) / 19) * 1000 - 100);
     }
+  });
+
+  it('takes member accounts’ STS and IAM calls from the limits it is given, which replicas share', async () => {
+    const taken: string[] = [];
+    await discoverCatalog({
+      ...settings,
+      callLimits: {
+        callRate: { take: async (bucket) => void taken.push(bucket.name) },
+        assignmentSlots: new MemorySlots(),
+      },
+    });
+    const count = (names: string[]) => taken.filter((n) => names.includes(n)).length;
+    const calls = (services: string[]) => aws.calls.filter((c) => services.includes(c.service)).length;
+    // Latch's own account is read with its own credentials: neither an AssumeRole nor a member's IAM.
+    const memberIam = aws.calls.filter((c) => c.service === 'iam' && c.account !== aws.accountId).length;
+    expect(count(['sts'])).toBe(aws.calls.filter((c) => c.operation === 'AssumeRole').length);
+    expect(count(['iam'])).toBe(memberIam);
+    expect(count(['identity-center'])).toBe(calls(['sso', 'identitystore']));
+    expect(count(['sts'])).toBeGreaterThan(40);
   });
 
   it('without Organizations access, says so and reads Latch’s own account', async () => {

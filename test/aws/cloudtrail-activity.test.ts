@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsProvisioner } from '../../src/aws/aws-provisioner.js';
+import { type CallLimits, MemoryCallRate, MemorySlots } from '../../src/aws/call-limits.js';
 import type { Resource } from '../../src/core/model.js';
+import { connectDatabase } from '../../src/db/connect.js';
+import { sharedCallLimits } from '../../src/db/shared-limits.js';
 import type { FakeAwsCall, FakeAwsServer } from '../support/fake-aws-server.js';
+import { createTestDatabase, DIALECT } from '../support/test-database.js';
 import { addMemberAccount, EXTERNAL_ID, MEMBER_ACCOUNT, ROLE_NAME, startLocalAws } from './aws-env.js';
 
 const OTHER_ACCOUNT = '333333333333';
@@ -230,5 +234,60 @@ describe('activity from CloudTrail (real SDK, local AWS)', () => {
     const member = byScope.get(`${MEMBER_ACCOUNT}/us-east-1`) ?? [];
     const other = byScope.get(`${OTHER_ACCOUNT}/us-east-1`) ?? [];
     expect(other.at(-1)?.at ?? Number.POSITIVE_INFINITY).toBeLessThan(member[4]?.at ?? 0);
+  });
+
+  /** Two replicas each summarise alice's 5 events in the member account (3 pages each) at once. */
+  async function summarizeFromTwoReplicas(limits: [CallLimits, CallLimits]): Promise<void> {
+    const replicas = limits.map(
+      (callLimits) =>
+        new AwsProvisioner({ region: 'us-east-1', role: ROLE_NAME, externalId: EXTERNAL_ID, callLimits }),
+    );
+    try {
+      const summaries = await Promise.all(
+        replicas.map((replica) =>
+          replica.activity(permissionSet(MEMBER_ACCOUNT), {
+            principalId: 'x',
+            email: 'alice@example.com',
+            start,
+            end,
+          }),
+        ),
+      );
+      for (const summary of summaries) expect(summary.events).toBe(5);
+    } finally {
+      for (const replica of replicas) replica.destroy();
+    }
+  }
+
+  it(`keeps two replicas together to two lookups a second when they share the database's limits (${DIALECT})`, {
+    timeout: 30_000,
+  }, async () => {
+    const db = await createTestDatabase();
+    // On PostgreSQL each replica has its own pool; the embedded database lives in one process.
+    const other =
+      db.database.kind === 'postgres'
+        ? connectDatabase({
+            databaseUrl: process.env.DATABASE_URL ?? '',
+            ...(db.database.schema ? { schema: db.database.schema } : {}),
+          })
+        : db.database;
+    try {
+      await summarizeFromTwoReplicas([sharedCallLimits(db.database.db), sharedCallLimits(other.db)]);
+    } finally {
+      if (other !== db.database) await other.close();
+      await db.destroy();
+    }
+
+    expect(lookupsByScope(aws.calls).get(`${MEMBER_ACCOUNT}/us-east-1`)).toHaveLength(6);
+    expectWithinLookupRate(aws.calls);
+  });
+
+  it('goes over it when each replica keeps its own limits', { timeout: 20_000 }, async () => {
+    const own = (): CallLimits => ({ callRate: new MemoryCallRate(), assignmentSlots: new MemorySlots() });
+
+    await expect(summarizeFromTwoReplicas([own(), own()])).rejects.toThrow(/ThrottlingException/);
+
+    const refused = aws.calls.filter((c) => c.operation === 'LookupEvents' && c.status !== 200);
+    expect(refused.length).toBeGreaterThan(0);
   });
 });

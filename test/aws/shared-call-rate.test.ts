@@ -157,7 +157,7 @@ describe(`two replicas' Identity Center calls (real SDK, local AWS, ${DIALECT})`
     aws.reset();
     const taken: string[] = [];
     const counting: CallLimits = {
-      callRate: { take: async (bucket) => void taken.push(bucket) },
+      callRate: { take: async (bucket) => void taken.push(bucket.name) },
       assignmentSlots: new MemorySlots(),
     };
     // Every other call throttled, and the SDK allowed to retry them (read at the first call).

@@ -59,9 +59,8 @@ describe(`shared call limits on ${DIALECT}`, { timeout: 20_000 }, () => {
   });
 
   it('keeps two replicas together within the rate and its burst', async () => {
-    const rate = { perSecond: 10, burst: 2 };
-    const replicas = [new DbCallRate(first.db, rate), new DbCallRate(second.db, rate)];
-    const bucket = `bucket-${randomUUID()}`;
+    const replicas = [new DbCallRate(first.db), new DbCallRate(second.db)];
+    const bucket = { name: `bucket-${randomUUID()}`, rate: { perSecond: 10, burst: 2 } };
     const started = performance.now();
     const sent: Array<{ at: number; replica: number }> = [];
 
@@ -92,8 +91,7 @@ describe(`shared call limits on ${DIALECT}`, { timeout: 20_000 }, () => {
   });
 
   it('counts the wait from the moment reserved, so a late reply does not bunch its call with the next', async () => {
-    const rate = { perSecond: 10, burst: 0 };
-    const bucket = `bucket-${randomUUID()}`;
+    const bucket = { name: `bucket-${randomUUID()}`, rate: { perSecond: 10, burst: 0 } };
     let replyDelayMs = 0;
     // As a commit that waited on the disk: the row is updated, the answer comes back late.
     const lateReplies: KyselyPlugin = {
@@ -103,8 +101,8 @@ describe(`shared call limits on ${DIALECT}`, { timeout: 20_000 }, () => {
         return args.result;
       },
     };
-    const slow = new DbCallRate(first.db.withPlugin(lateReplies), rate);
-    const quick = new DbCallRate(second.db, rate);
+    const slow = new DbCallRate(first.db.withPlugin(lateReplies));
+    const quick = new DbCallRate(second.db);
     // The slow replica first learns the database's clock from answers that were not late.
     for (let i = 0; i < 3; i++) await slow.take(bucket);
     replyDelayMs = 60;
@@ -122,10 +120,9 @@ describe(`shared call limits on ${DIALECT}`, { timeout: 20_000 }, () => {
   });
 
   it('reserves again when its process wakes too late, rather than send on top of the next call', async () => {
-    const rate = { perSecond: 10, burst: 0 };
-    const bucket = `bucket-${randomUUID()}`;
-    const stalled = new DbCallRate(first.db, rate);
-    const other = new DbCallRate(second.db, rate);
+    const bucket = { name: `bucket-${randomUUID()}`, rate: { perSecond: 10, burst: 0 } };
+    const stalled = new DbCallRate(first.db);
+    const other = new DbCallRate(second.db);
     await stalled.take(bucket);
 
     // The stalled replica's moment comes 100 ms on, the other's 100 ms after that; in between, the
