@@ -1,13 +1,16 @@
 /**
- * What counting Slack calls (src/slack/count-slack-calls.ts) costs on top of a bare `fetch`:
+ * The CPU each Slack call costs Latch's process in HTTP: the platform's `fetch`, Latch's
+ * `slackFetch` (src/slack/slack-fetch.ts, on undici's `request`), and `slackFetch` with the call
+ * counting (src/slack/count-slack-calls.ts) that Latch runs it under.
  * `npx tsx bench/slack-fetch-overhead.ts` prints one JSON document with the CPU time per call of
- * each, in rounds that alternate so the machine's drift falls on both. A local server answers each
- * call with a chat.postMessage-sized JSON body; its CPU is in both figures alike.
+ * each, in rounds that alternate so the machine's drift falls on all. A local server answers each
+ * call with a chat.postMessage-sized JSON body; its CPU is in every figure alike.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FetchFunction } from '@slack/web-api';
 import { countSlackCalls } from '../src/slack/count-slack-calls.js';
+import { slackFetch } from '../src/slack/slack-fetch.js';
 import { describeMachine } from './support/machine.js';
 import { round, summarize } from './support/stats.js';
 
@@ -52,31 +55,25 @@ async function cpuPerCall(fetchFn: FetchFunction): Promise<number> {
   return (used.user + used.system) / CALLS;
 }
 
-const bare = globalThis.fetch as FetchFunction;
-const counted = countSlackCalls(apiUrl, () => {}, bare);
-await cpuPerCall(bare); // warm-up: connections, JIT
-await cpuPerCall(counted);
-const bareUs: number[] = [];
-const countedUs: number[] = [];
+const platform = globalThis.fetch as FetchFunction;
+const variants: Record<string, FetchFunction> = {
+  platform_fetch: platform,
+  platform_fetch_counted: countSlackCalls(apiUrl, () => {}, platform),
+  slack_fetch: slackFetch,
+  slack_fetch_counted: countSlackCalls(apiUrl, () => {}, slackFetch),
+};
+// Warm-up: connections, JIT.
+for (const fetchFn of Object.values(variants)) await cpuPerCall(fetchFn);
+const microseconds = new Map<string, number[]>(Object.keys(variants).map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  bareUs.push(await cpuPerCall(bare));
-  countedUs.push(await cpuPerCall(counted));
+  for (const [name, fetchFn] of Object.entries(variants))
+    microseconds.get(name)?.push(await cpuPerCall(fetchFn));
 }
 server.close();
 
-const bareP50 = summarize(bareUs).p50;
-const countedP50 = summarize(countedUs).p50;
+const perCall = Object.fromEntries(
+  [...microseconds].map(([name, values]) => [`${name}_cpu_us_per_call`, round(summarize(values).p50)]),
+);
 process.stdout.write(
-  `${JSON.stringify(
-    {
-      machine: await describeMachine(),
-      calls_per_round: CALLS,
-      rounds: ROUNDS,
-      bare_fetch_cpu_us_per_call: round(bareP50),
-      counted_fetch_cpu_us_per_call: round(countedP50),
-      overhead_cpu_us_per_call: round(countedP50 - bareP50),
-    },
-    null,
-    2,
-  )}\n`,
+  `${JSON.stringify({ machine: await describeMachine(), calls_per_round: CALLS, rounds: ROUNDS, ...perCall }, null, 2)}\n`,
 );

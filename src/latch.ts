@@ -38,6 +38,7 @@ import { registerListeners } from './slack/register-listeners.js';
 import { useRequestGuards } from './slack/request-guards.js';
 import { signedTimestampOf } from './slack/signed-recently.js';
 import { SlackDirectory } from './slack/slack-directory.js';
+import { slackFetch } from './slack/slack-fetch.js';
 import { SlackNotifier } from './slack/slack-notifier.js';
 import { slackRequestLog } from './slack/slack-request-log.js';
 
@@ -100,7 +101,11 @@ export async function createLatch(
     timeout: SLACK_TIMEOUT_MS,
     ...overrides.slackClientOptions,
     slackApiUrl: env.slackApiUrl,
-    fetch: countSlackCalls(env.slackApiUrl, metrics.countSlackCall, overrides.slackClientOptions?.fetch),
+    fetch: countSlackCalls(
+      env.slackApiUrl,
+      metrics.countSlackCall,
+      overrides.slackClientOptions?.fetch ?? slackFetch,
+    ),
   };
   const customRoutes = healthRoutes({ pingDatabase: () => store.ping(), isReady: () => ready, metrics });
   const logger = boltLogger(log);
