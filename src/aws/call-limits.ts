@@ -126,8 +126,8 @@ export const MEMBER_IAM_BUCKET: RateBucket = { name: 'iam', rate: MEMBER_ACCOUNT
 
 /**
  * "The rate of lookup requests is limited to two per second, per account, per Region" (PLATFORM.md
- * B9). Calls leave 1/1.8 s apart, so the third call of any second arrives 111 ms clear of it: room
- * for a call that leaves late or a member account's first call, which resolves credentials first.
+ * B9). Calls leave 1/1.8 s apart, so any three span 1.11 s: 111 ms of room for a call that leaves
+ * late before CloudTrail would count three in one second.
  */
 export const CLOUDTRAIL_LOOKUP_RATE: RateSettings = { perSecond: 1.8, burst: 0 };
 
