@@ -151,6 +151,17 @@ describe('slackFetch (a local HTTP server)', () => {
     expect(seen.at(-1)?.body).toContain('filename="report.bin"');
   });
 
+  it('rejects when nothing answers, so the WebClient retries as it does after a network error', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+
+    await expect(
+      slackFetch(`http://127.0.0.1:${port}/api/auth.test`, { method: 'POST', body: '' }),
+    ).rejects.toThrow();
+  });
+
   it('gives up when its signal aborts, as the WebClient’s timeout does', async () => {
     routes.set('/slow', (_request, response) => {
       setTimeout(() => json(200, { ok: true })(_request, response), 1000);
