@@ -1,7 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../../src/db/connect.js';
 import { type FakeAwsServer, startFakeAwsServer } from '../support/fake-aws-server.js';
 import { createScratchPostgres } from '../support/test-database.js';
 import { runLatchCli } from './run-latch-cli.js';
@@ -100,5 +102,21 @@ describe('latch sync', () => {
         .map((l) => l.trim().split(/\s+/)[0]);
     expect(ids(second.stdout)).toEqual(expect.arrayContaining(ids(first.stdout)));
     expect(ids(second.stdout)).toContain('readonly-333333333333');
+  });
+
+  it('takes its AWS calls from the rate limits in the database, which the bot shares', async () => {
+    expect((await runLatchCli(['sync'], env)).code).toBe(0);
+    // The CLI has exited, so the embedded database can be opened here.
+    const database = connectDatabase(
+      postgres ? { databaseUrl: postgres.url } : { dataDir: join(dir, 'data') },
+    );
+    try {
+      const { rows } = await sql<{ bucket: string }>`select bucket from call_rate order by bucket`.execute(
+        database.db,
+      );
+      expect(rows.map((r) => r.bucket)).toEqual(expect.arrayContaining(['iam', 'identity-center', 'sts']));
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -53,14 +53,21 @@ reading yet, or the database or policy file is unusable, 2 bad usage`,
         return EXIT_FAILED;
       }
       if (loaded) {
-        const [{ awsSettingsFrom }, { readInventory }, { KyselyStore }, { KyselyInsightStore }, refresh] =
-          await Promise.all([
-            import('../../aws/aws-settings.js'),
-            import('../../aws/read-inventory.js'),
-            import('../../db/kysely-store.js'),
-            import('../../db/kysely-insight-store.js'),
-            import('../../core/use-cases/refresh-insights.js'),
-          ]);
+        const [
+          { awsSettingsFrom },
+          { readInventory },
+          { KyselyStore },
+          { KyselyInsightStore },
+          refresh,
+          { sharedCallLimits },
+        ] = await Promise.all([
+          import('../../aws/aws-settings.js'),
+          import('../../aws/read-inventory.js'),
+          import('../../db/kysely-store.js'),
+          import('../../db/kysely-insight-store.js'),
+          import('../../core/use-cases/refresh-insights.js'),
+          import('../../db/shared-limits.js'),
+        ]);
         const { effectiveResources } = await import('../../core/catalog-tiers.js');
         const store = new KyselyStore(database.db);
         const { policy } = loaded;
@@ -68,7 +75,10 @@ reading yet, or the database or policy file is unusable, 2 bad usage`,
         await refresh.refreshInsights(
           {
             insights: {
-              inventory: { read: () => readInventory(awsSettingsFrom(loaded)) },
+              // The bot's own rate limits, in the database, as `latch sync` takes them.
+              inventory: {
+                read: () => readInventory(awsSettingsFrom(loaded, sharedCallLimits(database.db))),
+              },
               store: new KyselyInsightStore(database.db),
             },
             clock: { now: () => new Date() },

@@ -33,12 +33,14 @@ the database or policy file is unusable, 3 another sync was running`,
       { connectDatabase },
       { KyselyStore },
       { databaseOptions, pendingMigrations },
+      { sharedCallLimits },
     ] = await Promise.all([
       import('../../aws/aws-settings.js'),
       import('../../aws/catalog-discovery.js'),
       import('../../db/connect.js'),
       import('../../db/kysely-store.js'),
       import('../cli-database.js'),
+      import('../../db/shared-limits.js'),
     ]);
     const database = connectDatabase(databaseOptions(io.env));
     try {
@@ -60,7 +62,10 @@ the database or policy file is unusable, 3 another sync was running`,
           clock: { now: () => new Date() },
           log,
           fileResources: loaded.policy.resources,
-          catalog: { discover: () => discoverCatalog(awsSettingsFrom(loaded)) },
+          // The bot's own rate limits, in the database: a sync from here and the bot's calls share them.
+          catalog: {
+            discover: () => discoverCatalog(awsSettingsFrom(loaded, sharedCallLimits(database.db))),
+          },
         },
         {
           trigger: 'cli',
