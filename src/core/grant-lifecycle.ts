@@ -13,6 +13,11 @@ export function canMoveGrant(from: GrantStatus, to: GrantStatus): boolean {
   return NEXT[from].includes(to);
 }
 
+/** The statuses a grant may move to `to` from. */
+export function statusesBefore(to: GrantStatus): GrantStatus[] {
+  return (Object.keys(NEXT) as GrantStatus[]).filter((from) => canMoveGrant(from, to));
+}
+
 const RETRY_CAP_SECONDS = 300;
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canMoveGrant, retryDelaySeconds, shouldAlertRevocation } from './grant-lifecycle.js';
+import { canMoveGrant, retryDelaySeconds, shouldAlertRevocation, statusesBefore } from './grant-lifecycle.js';
 import type { GrantStatus, RequestStatus } from './model.js';
 import { canMoveRequest, isFinalRequestStatus } from './request-lifecycle.js';
 
@@ -37,6 +37,12 @@ describe('grant lifecycle', () => {
     ['revoking', 'active', false],
   ])('%s → %s allowed: %s', (from, to, want) => {
     expect(canMoveGrant(from, to)).toBe(want);
+  });
+
+  it('names the statuses a grant may move from, for a move made in one statement', () => {
+    expect(statusesBefore('active')).toEqual(['provisioning']);
+    expect(statusesBefore('revoked')).toEqual(['revoking']);
+    expect(statusesBefore('provisioning')).toEqual([]);
   });
 
   it('backs off exponentially and caps the wait at five minutes', () => {

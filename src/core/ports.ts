@@ -11,6 +11,7 @@ import type {
   CatalogEntry,
   DriftFinding,
   Grant,
+  GrantStatus,
   IdentityPin,
   Person,
   Policy,
@@ -73,6 +74,11 @@ export interface Store {
   insertGrant(grant: Grant): Promise<void>;
   getGrant(id: string, options?: { forUpdate?: boolean }): Promise<Grant | undefined>;
   updateGrant(id: string, patch: GrantPatch): Promise<void>;
+  /**
+   * Applies `patch` and appends `audit` at once, atomically, if the grant's status is one of `from`;
+   * answers whether it did. One statement, where a transaction reading the row first would take five.
+   */
+  moveGrant(id: string, from: readonly GrantStatus[], patch: GrantPatch, audit: AuditEvent): Promise<boolean>;
   listGrants(filter: { requesterId?: string; statuses?: Grant['status'][] }): Promise<Grant[]>;
   /**
    * Every grant of a resource that holds, or is about to hold or lose, access in AWS (no limit), and

@@ -125,6 +125,42 @@ export class KyselyStore implements Store {
     await this.db.updateTable('access_grant').set(grantPatchToRow(patch)).where('id', '=', id).execute();
   }
 
+  async moveGrant(
+    id: string,
+    from: readonly Grant['status'][],
+    patch: GrantPatch,
+    audit: AuditEvent,
+  ): Promise<boolean> {
+    if (from.length === 0) return false;
+    // A data-modifying CTE: the insert writes a row only if the update moved one, and both commit together.
+    const written = await this.db
+      .with('moved', (db) =>
+        db
+          .updateTable('access_grant')
+          .set(grantPatchToRow(patch))
+          .where('id', '=', id)
+          .where('status', 'in', from)
+          .returning('id'),
+      )
+      .insertInto('audit_event')
+      .columns(['at', 'actor', 'action', 'request_id', 'grant_id', 'detail'])
+      .expression((eb) =>
+        eb
+          .selectFrom('moved')
+          .select([
+            sql<Date>`${audit.at}::timestamptz`.as('at'),
+            sql<string>`${audit.actor}::text`.as('actor'),
+            sql<string>`${audit.action}::text`.as('action'),
+            sql<string | null>`${audit.requestId ?? null}::text`.as('request_id'),
+            sql<string | null>`${audit.grantId ?? null}::text`.as('grant_id'),
+            sql<string>`${JSON.stringify(audit.detail ?? {})}::jsonb`.as('detail'),
+          ]),
+      )
+      .returning('grant_id')
+      .execute();
+    return written.length > 0;
+  }
+
   async listGrants(filter: { requesterId?: string; statuses?: Grant['status'][] }): Promise<Grant[]> {
     let query = this.db.selectFrom('access_grant').selectAll().orderBy('created_at', 'desc').limit(100);
     if (filter.requesterId) query = query.where('requester_id', '=', filter.requesterId);

@@ -100,6 +100,61 @@ describe(`KyselyStore on ${DIALECT}`, () => {
     expect(await db.store.listAudit({ requestId: r.id })).toEqual([]);
   });
 
+  it('moves a grant and appends its audit row in one statement, only from the statuses it names', async () => {
+    const g = await seedGrant(db);
+    const audit = (action: string) => ({
+      at: at(7),
+      actor: 'latch',
+      action,
+      requestId: g.requestId,
+      grantId: g.id,
+      detail: { principalId: 'u-1' },
+    });
+
+    // Not from provisioning: nothing changes and nothing is audited.
+    expect(
+      await db.store.moveGrant(
+        g.id,
+        ['revoking'],
+        { status: 'revoked', revokedAt: at(7) },
+        audit('grant.revoked'),
+      ),
+    ).toBe(false);
+    expect((await db.store.getGrant(g.id))?.status).toBe('provisioning');
+    expect(await db.store.listAudit({ grantId: g.id })).toEqual([]);
+
+    const moved = await db.store.moveGrant(
+      g.id,
+      ['provisioning'],
+      { status: 'active', principalId: 'u-1', provisionedAt: at(7), expiresAt: at(3607) },
+      audit('grant.active'),
+    );
+    expect(moved).toBe(true);
+    expect(await db.store.getGrant(g.id)).toMatchObject({
+      status: 'active',
+      principalId: 'u-1',
+      expiresAt: at(3607),
+    });
+    expect(await db.store.listAudit({ grantId: g.id })).toEqual([
+      expect.objectContaining({
+        at: at(7),
+        actor: 'latch',
+        action: 'grant.active',
+        requestId: g.requestId,
+        grantId: g.id,
+        detail: { principalId: 'u-1' },
+      }),
+    ]);
+    // A second replica's same move finds the grant moved already.
+    expect(
+      await db.store.moveGrant(g.id, ['provisioning'], { status: 'active' }, audit('grant.active')),
+    ).toBe(false);
+    expect(await db.store.listAudit({ grantId: g.id })).toHaveLength(1);
+    expect(
+      await db.store.moveGrant('GNOSUCH', ['provisioning'], { status: 'active' }, audit('grant.active')),
+    ).toBe(false);
+  });
+
   it('keeps the audit log append-only: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
     await db.store.appendAudit({ at: t0, actor: 'latch', action: 'test.event', requestId: 'RAUDIT' });
     await expect(sql`update audit_event set actor = 'mallory'`.execute(db.database.db)).rejects.toThrow(

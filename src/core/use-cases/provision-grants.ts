@@ -1,6 +1,11 @@
 import { findResource, tierOf } from '../catalog.js';
 import { ProvisioningError } from '../errors.js';
-import { canMoveGrant, MAX_PROVISION_ATTEMPTS, retryDelaySeconds } from '../grant-lifecycle.js';
+import {
+  canMoveGrant,
+  MAX_PROVISION_ATTEMPTS,
+  retryDelaySeconds,
+  statusesBefore,
+} from '../grant-lifecycle.js';
 import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
@@ -92,28 +97,19 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<AccessChange
   const expiresAt = new Date(provisionedAt.getTime() + grant.durationSeconds * 1000);
   const warnAt = new Date(expiresAt.getTime() - tier.warnBeforeSeconds * 1000);
   const active: Grant = { ...grant, status: 'active', principalId, awsRef, provisionedAt, expiresAt, warnAt };
-  const committed = await store.transaction(async (tx) => {
-    const current = await tx.getGrant(grant.id, { forUpdate: true });
-    if (!current || !canMoveGrant(current.status, 'active')) return false;
-    await tx.updateGrant(grant.id, {
-      status: 'active',
-      principalId,
-      awsRef,
-      provisionedAt,
-      expiresAt,
-      warnAt,
-      lastError: undefined,
-    });
-    await tx.appendAudit({
+  const committed = await store.moveGrant(
+    grant.id,
+    statusesBefore('active'),
+    { status: 'active', principalId, awsRef, provisionedAt, expiresAt, warnAt, lastError: undefined },
+    {
       at: provisionedAt,
       actor: 'latch',
       action: 'grant.active',
       requestId: grant.requestId,
       grantId: grant.id,
       detail: { principalId, expiresAt: expiresAt.toISOString() },
-    });
-    return true;
-  });
+    },
+  );
   if (!committed) return {};
   log.info(
     { resourceId: resource.id, principalId, expiresAt: expiresAt.toISOString(), seconds },

@@ -1,6 +1,6 @@
 import { findResource } from '../catalog.js';
 import { ProvisioningError } from '../errors.js';
-import { canMoveGrant, retryDelaySeconds, shouldAlertRevocation } from '../grant-lifecycle.js';
+import { retryDelaySeconds, shouldAlertRevocation, statusesBefore } from '../grant-lifecycle.js';
 import { logWithIds } from '../log-with-ids.js';
 import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
@@ -120,25 +120,24 @@ async function revokeOne(deps: LatchDeps, grant: Grant): Promise<AccessChange> {
   const revokedAt = clock.now();
   const seconds = (revokedAt.getTime() - startedAt.getTime()) / 1000;
   deps.telemetry?.accessChanged({ change: 'revoke', kind: resource?.kind ?? 'unknown', seconds });
-  const committed = await store.transaction(async (tx) => {
-    const current = await tx.getGrant(grant.id, { forUpdate: true });
-    if (!current || !canMoveGrant(current.status, 'revoked')) return false;
-    await tx.updateGrant(grant.id, {
+  const committed = await store.moveGrant(
+    grant.id,
+    statusesBefore('revoked'),
+    {
       status: 'revoked',
       revokedAt,
       lastError: undefined,
       ...(grant.principalId && grant.provisionedAt ? { activityDueAt: activityDueAt(revokedAt) } : {}),
-    });
-    await tx.appendAudit({
+    },
+    {
       at: revokedAt,
       actor: 'latch',
       action: 'grant.revoked',
       requestId: grant.requestId,
       grantId: grant.id,
       detail: { reason: grant.revokeReason ?? 'expired' },
-    });
-    return true;
-  });
+    },
+  );
   if (!committed) return {};
   log.info(
     { resourceId: grant.resourceId, reason: grant.revokeReason ?? 'expired', seconds },
