@@ -2,10 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsProvisioner } from '../../src/aws/aws-provisioner.js';
 import { type CallLimits, MemoryCallRate, MemorySlots } from '../../src/aws/call-limits.js';
 import type { Resource } from '../../src/core/model.js';
-import { connectDatabase } from '../../src/db/connect.js';
 import { sharedCallLimits } from '../../src/db/shared-limits.js';
 import type { FakeAwsCall, FakeAwsServer } from '../support/fake-aws-server.js';
-import { createTestDatabase, DIALECT } from '../support/test-database.js';
+import { anotherReplica, createTestDatabase, DIALECT } from '../support/test-database.js';
 import { addMemberAccount, EXTERNAL_ID, MEMBER_ACCOUNT, ROLE_NAME, startLocalAws } from './aws-env.js';
 
 const OTHER_ACCOUNT = '333333333333';
@@ -263,14 +262,7 @@ describe('activity from CloudTrail (real SDK, local AWS)', () => {
     timeout: 30_000,
   }, async () => {
     const db = await createTestDatabase();
-    // On PostgreSQL each replica has its own pool; the embedded database lives in one process.
-    const other =
-      db.database.kind === 'postgres'
-        ? connectDatabase({
-            databaseUrl: process.env.DATABASE_URL ?? '',
-            ...(db.database.schema ? { schema: db.database.schema } : {}),
-          })
-        : db.database;
+    const other = anotherReplica(db.database);
     try {
       await summarizeFromTwoReplicas([sharedCallLimits(db.database.db), sharedCallLimits(other.db)]);
     } finally {

@@ -10,10 +10,10 @@ import {
 } from '../../src/aws/call-limits.js';
 import type { PollSettings } from '../../src/aws/permission-sets.js';
 import type { Resource } from '../../src/core/model.js';
-import { connectDatabase, type LatchDatabase } from '../../src/db/connect.js';
+import type { LatchDatabase } from '../../src/db/connect.js';
 import { sharedCallLimits } from '../../src/db/shared-limits.js';
 import type { FakeAwsServer } from '../support/fake-aws-server.js';
-import { createTestDatabase, DIALECT, type TestDatabase } from '../support/test-database.js';
+import { anotherReplica, createTestDatabase, DIALECT, type TestDatabase } from '../support/test-database.js';
 import { addMemberAccount, MEMBER_ACCOUNT, startLocalAws } from './aws-env.js';
 
 /** "IAM Identity Center APIs have a collective throttle maximum of 20 TPS" (PLATFORM.md B3). */
@@ -61,14 +61,7 @@ describe(`two replicas' Identity Center calls (real SDK, local AWS, ${DIALECT})`
     aws = await startLocalAws();
     addMemberAccount(aws);
     db = await createTestDatabase();
-    // On PostgreSQL each replica has its own pool; the embedded database lives in one process.
-    otherConnection =
-      db.database.kind === 'postgres'
-        ? connectDatabase({
-            databaseUrl: process.env.DATABASE_URL ?? '',
-            ...(db.database.schema ? { schema: db.database.schema } : {}),
-          })
-        : db.database;
+    otherConnection = anotherReplica(db.database);
     oncall = {
       id: 'oncall',
       name: 'oncall',

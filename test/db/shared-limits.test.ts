@@ -3,9 +3,9 @@ import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../src/aws/call-limits.js';
 import { Heartbeat } from '../../src/db/claim-holders.js';
-import { connectDatabase, type LatchDatabase } from '../../src/db/connect.js';
+import type { LatchDatabase } from '../../src/db/connect.js';
 import { DbCallRate, DbSlots } from '../../src/db/shared-limits.js';
-import { createTestDatabase, DIALECT, type TestDatabase } from '../support/test-database.js';
+import { anotherReplica, createTestDatabase, DIALECT, type TestDatabase } from '../support/test-database.js';
 
 /** The most moments that fall within any one window of `windowMs` starting at one of them. */
 function busiestWindow(moments: number[], windowMs: number): number {
@@ -45,13 +45,7 @@ describe(`shared call limits on ${DIALECT}`, { timeout: 20_000 }, () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     first = db.database;
-    second =
-      first.kind === 'postgres'
-        ? connectDatabase({
-            databaseUrl: process.env.DATABASE_URL ?? '',
-            ...(first.schema ? { schema: first.schema } : {}),
-          })
-        : first;
+    second = anotherReplica(first);
   });
   afterAll(async () => {
     if (second !== first) await second.close();

@@ -44,6 +44,18 @@ export async function createTestDatabase(
 }
 
 /**
+ * The same database as a second Latch replica reaches it: on PostgreSQL a pool of its own on the
+ * same schema (close it when done); PGlite lives in one process, so there it is `database` itself.
+ */
+export function anotherReplica(database: LatchDatabase): LatchDatabase {
+  if (database.kind !== 'postgres') return database;
+  return connectDatabase({
+    databaseUrl: process.env.DATABASE_URL ?? '',
+    ...(database.schema ? { schema: database.schema } : {}),
+  });
+}
+
+/**
  * A whole PostgreSQL database of its own, for a Latch run as a child process (which takes only
  * DATABASE_URL); undefined on PGlite, where a data directory does the same.
  */
