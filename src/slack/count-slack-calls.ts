@@ -1,4 +1,5 @@
 import type { FetchFunction } from '@slack/web-api';
+import { keptAnswer } from './slack-fetch.js';
 
 /** One HTTP request Latch sent to Slack: the Web API method (or `response_url`), and its error if it failed. */
 export type SlackCallListener = (method: string, error?: string) => void;
@@ -58,16 +59,7 @@ async function readOnce(response: FetchResponse, report: (error?: string) => voi
   }
   report(errorIn(text));
   const { ok, status, statusText, url, headers } = response;
-  return {
-    ok,
-    status,
-    statusText,
-    url,
-    headers,
-    text: async () => text,
-    json: async () => JSON.parse(text),
-    arrayBuffer: async () => new TextEncoder().encode(text).buffer,
-  };
+  return keptAnswer({ ok, status, statusText, url, headers }, text);
 }
 
 /** Slack's error code in an `ok: false` answer; parsed only when the text says `"ok": false` somewhere. */

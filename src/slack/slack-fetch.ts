@@ -24,40 +24,37 @@ export const slackFetch: FetchFunction = async (url, init = {}) => {
     ...(body !== undefined ? { body } : {}),
     ...(init.signal ? { signal: init.signal } : {}),
   });
+  // Bytes, not text: an answer may be binary (a gzip file), and the WebClient reads those as such.
   const bytes = await answer.body.arrayBuffer();
   const status = answer.statusCode;
   if (REDIRECTS.has(status) && redirect !== 'manual') {
     if (redirect === 'error') throw new TypeError(`fetch failed: redirect (${status}) from ${String(url)}`);
     return platformFetch(url, init);
   }
-  return answerOf(String(url), status, answer.headers, bytes);
-};
-
-function answerOf(
-  url: string,
-  status: number,
-  raw: Dispatcher.ResponseData['headers'],
-  bytes: ArrayBuffer,
-): FetchResponse {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
+  for (const [name, value] of Object.entries(answer.headers)) {
     if (Array.isArray(value)) for (const one of value) headers.append(name, one);
     else if (value !== undefined) headers.set(name, value);
   }
-  let text: string | undefined;
+  const ok = status >= 200 && status < 300;
+  return keptAnswer({ ok, status, statusText: STATUS_CODES[status] ?? '', url: String(url), headers }, bytes);
+};
+
+/** An answer whose body was read already: it can be read again, in any form. */
+export function keptAnswer(
+  head: Omit<FetchResponse, 'text' | 'json' | 'arrayBuffer'>,
+  body: string | ArrayBuffer,
+): FetchResponse {
+  let text = typeof body === 'string' ? body : undefined;
   const read = () => {
-    text ??= new TextDecoder().decode(bytes);
+    text ??= new TextDecoder().decode(body as ArrayBuffer);
     return text;
   };
   return {
-    ok: status >= 200 && status < 300,
-    status,
-    statusText: STATUS_CODES[status] ?? '',
-    url,
-    headers,
+    ...head,
     text: async () => read(),
     json: async () => JSON.parse(read()),
-    arrayBuffer: async () => bytes,
+    arrayBuffer: async () => (typeof body === 'string' ? new TextEncoder().encode(body).buffer : body),
   };
 }
 
