@@ -53,7 +53,10 @@ describe(`claims of a Latch that died, on ${DIALECT}`, () => {
   });
 
   it('are due again at once when their holder stops beating, while a live holder keeps its own', async () => {
-    const dead = new Heartbeat(db.database.db, 'host:1:dead', quiet, { everyMs: 60_000, ttlMs: 150 });
+    // The dead holder's heartbeat must outlast the claims and first check below on a loaded CI
+    // machine (150 ms did not), and then lapse: it is never renewed.
+    const deadTtlMs = 3000;
+    const dead = new Heartbeat(db.database.db, 'host:1:dead', quiet, { everyMs: 60_000, ttlMs: deadTtlMs });
     const alive = new Heartbeat(db.database.db, 'host:2:alive', quiet, { everyMs: 50, ttlMs: 5000 });
     await Promise.all([dead.start(), alive.start()]);
     try {
@@ -66,7 +69,7 @@ describe(`claims of a Latch that died, on ${DIALECT}`, () => {
       expect(await byAlive.claimGrantsToRevoke(t0, at(LEASE_SECONDS), 1, kept.id)).toHaveLength(1);
       expect(await releaseOrphanedClaims(db.database.db, at(1))).toEqual([]);
 
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, deadTtlMs + 100));
       expect(await releaseOrphanedClaims(db.database.db, at(2))).toEqual([orphan.id]);
       const retaken = await byAlive.claimGrantsToRevoke(at(2), at(2 + LEASE_SECONDS), 10);
       expect(retaken.map((g) => g.id)).toEqual([orphan.id]);
@@ -76,7 +79,7 @@ describe(`claims of a Latch that died, on ${DIALECT}`, () => {
     } finally {
       await Promise.all([dead.stop(), alive.stop()]);
     }
-  });
+  }, 15_000);
 
   it('never cut short a backoff whose claim lease simply ran out', async () => {
     const holder = new Heartbeat(db.database.db, 'host:3:backoff', quiet);
