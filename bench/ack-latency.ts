@@ -41,6 +41,11 @@ export interface AckResult {
   backlog_drain_seconds: number;
   /** Approvals still not provisioned at that cap. */
   backlog_unfinished: number;
+  /**
+   * How long after the load stopped the last approval was recorded (its request's `decided_at`):
+   * near 0 when the work after the acks keeps up; the clicks' answers wait this long.
+   */
+  decisions_drain_seconds: number;
 }
 
 const USERS = 200;
@@ -101,6 +106,7 @@ export async function benchAckLatency(sizes: AckSizes): Promise<AckResult> {
       label: 'ack: approvals provisioned after the load',
     });
     const drainSeconds = (Date.now() - loadEndedAt) / 1000;
+    const lastDecidedAt = Math.max(...approved.map((g) => g.decidedAt?.getTime() ?? 0));
     await latch.stop({ now: true });
     reportWarnings('Latch', latch);
     await reportTableActivity('ack', schema);
@@ -123,6 +129,7 @@ export async function benchAckLatency(sizes: AckSizes): Promise<AckResult> {
       errors: measured.errors,
       backlog_drain_seconds: round(drainSeconds),
       backlog_unfinished: Math.floor((total + 1) / 3) - approved.filter(isDone).length,
+      decisions_drain_seconds: round(Math.max(0, lastDecidedAt - loadEndedAt) / 1000),
     };
   } finally {
     await schema.drop();
