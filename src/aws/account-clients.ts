@@ -4,7 +4,13 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { ProvisioningError } from '../core/errors.js';
-import { ASSUME_ROLE_BUCKET, type CallRate, MEMBER_IAM_BUCKET } from './call-limits.js';
+import {
+  ASSUME_ROLE_BUCKET,
+  type CallLimits,
+  type CallRate,
+  IAM_BUCKET,
+  processCallLimits,
+} from './call-limits.js';
 import {
   type AwsClients,
   adaptiveRetries,
@@ -26,11 +32,16 @@ export interface CrossAccountSettings {
   externalId?: string;
   onCall?: CallListener;
   /**
-   * Paces member accounts' STS and IAM calls (`ASSUME_ROLE_BUCKET`, `MEMBER_IAM_BUCKET`) and retries
-   * them adaptively: a sync reading every account at once. Provisioning leaves it out, as AWS sets
-   * IAM's limits per account.
+   * AWS's rates, shared with provisioning: the database's when replicas share them, this process's
+   * otherwise. Member accounts' STS and IAM calls take `ASSUME_ROLE_BUCKET` and `IAM_BUCKET`.
    */
-  memberAccountRate?: CallRate;
+  callLimits?: CallLimits;
+  /**
+   * The SDK's adaptive retries for member accounts' STS and IAM, one limiter each: a sync or the
+   * insights reading every account at once slow down together when AWS throttles. Provisioning
+   * leaves them out, so that one throttled account does not slow the others.
+   */
+  adaptiveRetries?: boolean;
 }
 
 /** An AssumeRole into a member account failed; names the account and role. */
@@ -67,15 +78,19 @@ export class AccountClients {
   private readonly stsLimiter = sharedRateLimiter();
   private readonly iamLimiter = sharedRateLimiter();
 
-  /** The SDK's adaptive retries for a paced sync; the standard ones otherwise. */
+  private readonly callRate: CallRate;
+
+  /** The SDK's adaptive retries when asked for; the standard ones otherwise. */
   private retries(limiter: SharedRateLimiter): { retryStrategy?: AdaptiveRetryStrategy } {
-    return this.settings.memberAccountRate ? { retryStrategy: adaptiveRetries(limiter) } : {};
+    return this.settings.adaptiveRetries ? { retryStrategy: adaptiveRetries(limiter) } : {};
   }
 
   constructor(
     readonly clients: AwsClients,
     private readonly settings: CrossAccountSettings,
-  ) {}
+  ) {
+    this.callRate = (settings.callLimits ?? processCallLimits()).callRate;
+  }
 
   /** The account and partition Latch's own credentials belong to (asked once, then remembered). */
   homeAccount(): Promise<{ account: string; partition: string }> {
@@ -94,8 +109,7 @@ export class AccountClients {
     return this.forAccount(accountId, this.iamClients, this.clients.iam, (config) => {
       const client = new IAMClient({ ...config, ...this.retries(this.iamLimiter) });
       countCalls(client, 'iam', this.settings.onCall);
-      if (this.settings.memberAccountRate)
-        limitCallRate(client, MEMBER_IAM_BUCKET, this.settings.memberAccountRate);
+      limitCallRate(client, IAM_BUCKET, this.callRate);
       return client;
     });
   }
@@ -159,9 +173,7 @@ export class AccountClients {
         ...clientConfig(this.settings.region),
         ...this.retries(this.stsLimiter),
       },
-      ...(this.settings.memberAccountRate
-        ? { clientPlugins: [callRatePlugin(ASSUME_ROLE_BUCKET, this.settings.memberAccountRate)] }
-        : {}),
+      clientPlugins: [callRatePlugin(ASSUME_ROLE_BUCKET, this.callRate)],
     });
     return async (properties) => {
       try {

@@ -25,8 +25,6 @@ export interface AwsProvisionerSettings extends CrossAccountSettings {
   instanceArn?: string;
   identityStoreId?: string;
   poll?: PollSettings;
-  /** Identity Center's call rate and assignment slots; the database's when several replicas share them. */
-  callLimits?: CallLimits;
 }
 
 /**

@@ -109,20 +109,22 @@ export class MemorySlots implements AssignmentSlots {
 }
 
 /**
- * STS and IAM calls into member accounts (a sync's AssumeRole and ListGroups for each account).
+ * STS and IAM calls (a sync's AssumeRole and ListGroups for each account, an IAM group membership).
  * AWS publishes no rate for either (PLATFORM.md B9); pacing each near 20 a second keeps a
  * 1,000-account sync to about a minute without a burst of throttling.
  */
-export const MEMBER_ACCOUNT_RATE: RateSettings = { perSecond: 19, burst: 0 };
+export const STS_AND_IAM_RATE: RateSettings = { perSecond: 19, burst: 0 };
 
 /** Latch's AssumeRole calls: STS counts them against Latch's own account, whichever role they assume. */
-export const ASSUME_ROLE_BUCKET: RateBucket = { name: 'sts', rate: MEMBER_ACCOUNT_RATE };
+export const ASSUME_ROLE_BUCKET: RateBucket = { name: 'sts', rate: STS_AND_IAM_RATE };
 
 /**
- * Member accounts' IAM calls. With no published limit per account, one bucket for all of them is
- * the cautious choice, and costs a sync nothing: each account's IAM waits for its AssumeRole anyway.
+ * Every IAM call Latch sends, in its own account and in member accounts: a sync's listings, the
+ * insights' reads, and iam_group memberships. With no published limit per account, one bucket for
+ * all of them is the cautious choice, and costs a sync nothing: each account's IAM waits for its
+ * AssumeRole anyway.
  */
-export const MEMBER_IAM_BUCKET: RateBucket = { name: 'iam', rate: MEMBER_ACCOUNT_RATE };
+export const IAM_BUCKET: RateBucket = { name: 'iam', rate: STS_AND_IAM_RATE };
 
 /**
  * "The rate of lookup requests is limited to two per second, per account, per Region" (PLATFORM.md

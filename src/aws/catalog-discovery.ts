@@ -10,7 +10,7 @@ import { ProvisioningError } from '../core/errors.js';
 import type { CatalogDiscovery, DiscoveredResource, SyncFailure } from '../core/model.js';
 import { AccountClients, type CrossAccountSettings } from './account-clients.js';
 import { toProvisioningError } from './aws-errors.js';
-import { type CallLimits, processCallLimits, sleep } from './call-limits.js';
+import { sleep } from './call-limits.js';
 import { createAwsClients, destroyAwsClients } from './clients.js';
 import { listIamGroups } from './iam-groups.js';
 import { IdentityCenterLocator } from './identity-center.js';
@@ -19,11 +19,6 @@ import { type Account, activeAccountPages } from './organization-accounts.js';
 export interface DiscoverySettings extends CrossAccountSettings {
   instanceArn?: string;
   identityStoreId?: string;
-  /**
-   * AWS's rates, shared with provisioning: the database's when replicas share them, this process's
-   * otherwise. A sync takes Identity Center's and, in member accounts, STS's and IAM's.
-   */
-  callLimits?: CallLimits;
 }
 
 /** Accounts read at once; each needs its own AssumeRole and IAM listing. */
@@ -47,11 +42,7 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
     ...(settings.callLimits ? { callRate: settings.callLimits.callRate } : {}),
     onCall,
   });
-  const accountClients = new AccountClients(clients, {
-    ...settings,
-    onCall,
-    memberAccountRate: (settings.callLimits ?? processCallLimits()).callRate,
-  });
+  const accountClients = new AccountClients(clients, { ...settings, onCall, adaptiveRetries: true });
   const failures: SyncFailure[] = [];
   const resources: DiscoveredResource[] = [];
   const fail = (step: string, error: unknown, accountId?: string) =>

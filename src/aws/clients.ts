@@ -5,7 +5,13 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
-import { type CallRate, IDENTITY_CENTER_BUCKET, processCallLimits, type RateBucket } from './call-limits.js';
+import {
+  type CallRate,
+  IAM_BUCKET,
+  IDENTITY_CENTER_BUCKET,
+  processCallLimits,
+  type RateBucket,
+} from './call-limits.js';
 
 export type Credentials = NonNullable<IAMClientConfig['credentials']>;
 
@@ -27,7 +33,7 @@ export interface AwsClients {
 export interface AwsClientOptions {
   region?: string;
   onCall?: CallListener;
-  /** Paces every Identity Center call; the process's in-memory limit when not given. */
+  /** Paces every Identity Center and IAM call; the process's in-memory limits when not given. */
   callRate?: CallRate;
 }
 
@@ -156,6 +162,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const callRate = options.callRate ?? processCallLimits().callRate;
   limitCallRate(clients.identityStore, IDENTITY_CENTER_BUCKET, callRate);
   limitCallRate(clients.ssoAdmin, IDENTITY_CENTER_BUCKET, callRate);
+  limitCallRate(clients.iam, IAM_BUCKET, callRate);
   return clients;
 }
 

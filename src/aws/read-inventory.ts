@@ -23,7 +23,7 @@ export async function readInventory(settings: InventorySettings): Promise<Invent
     ...(settings.callLimits ? { callRate: settings.callLimits.callRate } : {}),
     ...(settings.onCall ? { onCall: settings.onCall } : {}),
   });
-  const accountClients = new AccountClients(clients, settings);
+  const accountClients = new AccountClients(clients, { ...settings, adaptiveRetries: true });
   const failures: InventoryFailure[] = [];
   const fail = (step: string, error: unknown, accountId?: string) =>
     failures.push({ ...(accountId ? { accountId } : {}), step, error: describe(error) });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsProvisioner } from '../../src/aws/aws-provisioner.js';
+import { MemoryCallRate, MemorySlots } from '../../src/aws/call-limits.js';
 import { ProvisioningError } from '../../src/core/errors.js';
 import type { Resource } from '../../src/core/model.js';
 import type { FakeAwsServer } from '../support/fake-aws-server.js';
@@ -202,5 +203,84 @@ describe('cross-account credentials', () => {
       provisioner.destroy();
       await aws.close();
     }
+  });
+});
+
+/**
+ * AWS publishes no IAM rate (PLATFORM.md B9); the local AWS throttles IAM above 20 calls a second,
+ * as in the benchmarks, and the SDK may not retry (AWS_MAX_ATTEMPTS=1), so a throttled call fails
+ * the grant it belongs to.
+ */
+describe('IAM calls paced like every other AWS service (real SDK, local AWS)', { timeout: 30_000 }, () => {
+  it('grants eight people an IAM group at once, in a member account and in its own, without a call throttled', async () => {
+    const aws = await startLocalAws();
+    addMemberAccount(aws);
+    const people = Array.from({ length: 4 }, (_, i) => `pat${i}`);
+    for (const account of [aws.accountId, MEMBER_ACCOUNT]) {
+      aws.iam.addGroup(account, { groupName: 'ReadOnly' });
+      for (const userName of people) aws.iam.addUser(account, { userName });
+    }
+    aws.setRateLimit(20, 'iam');
+    const provisioner = new AwsProvisioner({
+      region: 'us-east-1',
+      role: ROLE_NAME,
+      externalId: EXTERNAL_ID,
+      callLimits: { callRate: new MemoryCallRate(), assignmentSlots: new MemorySlots() },
+    });
+    try {
+      // Each grant lists the account's users, reads each one's tags, then checks and adds: 7 calls.
+      const results = await Promise.all(
+        [aws.accountId, MEMBER_ACCOUNT].flatMap((account) =>
+          people.map((name) => provisioner.grant(readOnly(account), `${name}@example.com`)),
+        ),
+      );
+
+      expect(results.map((r) => r.changed)).toEqual(Array(8).fill(true));
+      for (const account of [aws.accountId, MEMBER_ACCOUNT]) {
+        expect(aws.iam.membersOf(account, 'ReadOnly').sort()).toEqual(people);
+      }
+      const iam = aws.calls.filter((c) => c.service === 'iam');
+      expect(iam.length).toBeGreaterThanOrEqual(56);
+      expect(iam.filter((c) => c.status !== 200)).toEqual([]);
+    } finally {
+      provisioner.destroy();
+      await aws.close();
+    }
+  });
+
+  it('takes every IAM and AssumeRole call of a grant and a revocation from the limits it is given', async () => {
+    const aws = await startLocalAws();
+    addMemberAccount(aws);
+    for (const account of [aws.accountId, MEMBER_ACCOUNT]) {
+      aws.iam.addGroup(account, { groupName: 'ReadOnly' });
+      aws.iam.addUser(account, { userName: 'dave' });
+    }
+    const taken: string[] = [];
+    const provisioner = new AwsProvisioner({
+      region: 'us-east-1',
+      role: ROLE_NAME,
+      externalId: EXTERNAL_ID,
+      callLimits: {
+        callRate: { take: async (bucket) => void taken.push(bucket.name) },
+        assignmentSlots: new MemorySlots(),
+      },
+    });
+    try {
+      for (const account of [aws.accountId, MEMBER_ACCOUNT]) {
+        await provisioner.grant(readOnly(account), 'dave@example.com');
+        await provisioner.revoke(readOnly(account), 'dave');
+      }
+    } finally {
+      provisioner.destroy();
+      await aws.close();
+    }
+
+    const sent = (service: string) => aws.calls.filter((c) => c.service === service).length;
+    // GetCallerIdentity (which account is Latch's own) is the one call left unpaced.
+    expect(sent('sts')).toBe(2);
+    expect(taken.filter((name) => name === 'sts')).toHaveLength(1);
+    expect(taken.filter((name) => name === 'iam')).toHaveLength(sent('iam'));
+    expect(sent('iam')).toBeGreaterThanOrEqual(10);
+    expect(new Set(taken)).toEqual(new Set(['iam', 'sts']));
   });
 });
