@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import type { Database } from '../src/db/schema.js';
 import { createBenchSchema } from './support/bench-schema.js';
 import { ADMIN, type BenchWorld, SIGNING_SECRET, startBenchWorld } from './support/bench-world.js';
 import { buildLatch } from './support/build-latch.js';
@@ -48,8 +50,8 @@ export interface AckResult {
   decisions_drain_seconds: number;
 }
 
-const USERS = 200;
-const TEAMS = 10;
+export const USERS = 200;
+export const TEAMS = 10;
 const COMMANDS = ['list', 'request team-{k} 1h load test', 'resources team', 'help'];
 const SEARCHES = ['', 'team', 'read', 'team-1'];
 
@@ -65,29 +67,10 @@ export async function benchAckLatency(sizes: AckSizes): Promise<AckResult> {
   try {
     const total = sizes.ratePerSecond * (sizes.seconds + sizes.warmupSeconds);
     const warmup = sizes.ratePerSecond * sizes.warmupSeconds;
-    const clicks = Math.ceil(total / 3);
-    await insertPendingRequests(
-      schema.database.db,
-      Array.from({ length: clicks }, (_, i) => {
-        const user = world.users[i % USERS];
-        return {
-          id: `RACK${i}`,
-          requesterId: user?.slackId ?? '',
-          requesterEmail: user?.email ?? '',
-          resourceId: `team-${1 + (i % TEAMS)}`,
-        };
-      }),
-      new Date(),
-    );
+    await seedApprovals(world, schema.database.db, total);
 
     // The floor first, on a quiet machine; Latch's run leaves PostgreSQL and the local Slack busy.
-    const floorPort = await world.freePort();
-    const floor = await startServerProcess({
-      script: fileURLToPath(new URL('./support/bare-bolt-app.ts', import.meta.url)),
-      nodeArgs: ['--import', 'tsx'],
-      env: world.latchEnv({ port: floorPort }),
-      port: floorPort,
-    });
+    const floor = await startFloor(world);
     progress(`ack: bare Bolt floor up; ${total} requests at ${sizes.ratePerSecond}/s`);
     const floorMeasured = await load(world, floor, sizes, total, warmup);
     await floor.stop();
@@ -137,7 +120,35 @@ export async function benchAckLatency(sizes: AckSizes): Promise<AckResult> {
   }
 }
 
-async function startLatch(world: BenchWorld, databaseUrl: string): Promise<ServerProcess> {
+/** The pending requests the load's `Approve` clicks decide: one for every three requests. */
+export async function seedApprovals(world: BenchWorld, db: Kysely<Database>, total: number): Promise<void> {
+  await insertPendingRequests(
+    db,
+    Array.from({ length: Math.ceil(total / 3) }, (_, i) => {
+      const user = world.users[i % USERS];
+      return {
+        id: `RACK${i}`,
+        requesterId: user?.slackId ?? '',
+        requesterEmail: user?.email ?? '',
+        resourceId: `team-${1 + (i % TEAMS)}`,
+      };
+    }),
+    new Date(),
+  );
+}
+
+/** The floor: a bare Bolt app on the same machine that only acks. */
+export async function startFloor(world: BenchWorld): Promise<ServerProcess> {
+  const port = await world.freePort();
+  return startServerProcess({
+    script: fileURLToPath(new URL('./support/bare-bolt-app.ts', import.meta.url)),
+    nodeArgs: ['--import', 'tsx'],
+    env: world.latchEnv({ port }),
+    port,
+  });
+}
+
+export async function startLatch(world: BenchWorld, databaseUrl: string): Promise<ServerProcess> {
   const port = await world.freePort();
   return startServerProcess({
     script: await buildLatch(),
@@ -155,6 +166,22 @@ async function load(
   total: number,
   warmup: number,
 ): Promise<LoadResult> {
+  const result = await runOpenLoop({
+    url: server.url,
+    signingSecret: SIGNING_SECRET,
+    ratePerSecond: sizes.ratePerSecond,
+    warmup,
+    bodies: loadBodies(world, total),
+  });
+  if (result.errors)
+    progress(`ack: ${result.errors} failed requests, e.g. ${result.errorSamples.join(' | ')}`);
+  if (result.maxLateMs > 20)
+    progress(`ack: the load generator fell ${Math.round(result.maxLateMs)} ms behind`);
+  return result;
+}
+
+/** Slash commands, `Approve` clicks (of `seedApprovals`' requests) and options loads, in turn. */
+export function loadBodies(world: BenchWorld, total: number): SlackBody[] {
   const make = slackBodies(world.slack);
   const bodies: SlackBody[] = [];
   for (let i = 0; i < total; i++) {
@@ -166,18 +193,7 @@ async function load(
     } else if (i % 3 === 1) bodies.push(make.approveClick(ADMIN.id, `RACK${cycle}`));
     else bodies.push(make.resourceSearch(user, SEARCHES[cycle % SEARCHES.length] ?? ''));
   }
-  const result = await runOpenLoop({
-    url: server.url,
-    signingSecret: SIGNING_SECRET,
-    ratePerSecond: sizes.ratePerSecond,
-    warmup,
-    bodies,
-  });
-  if (result.errors)
-    progress(`ack: ${result.errors} failed requests, e.g. ${result.errorSamples.join(' | ')}`);
-  if (result.maxLateMs > 20)
-    progress(`ack: the load generator fell ${Math.round(result.maxLateMs)} ms behind`);
-  return result;
+  return bodies;
 }
 
 function reportWarnings(name: string, server: ServerProcess): void {

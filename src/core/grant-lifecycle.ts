@@ -35,3 +35,6 @@ export function shouldAlertRevocation(attempts: number): boolean {
 
 /** Provisioning gives up after this many attempts; revocation never gives up (DESIGN §2). */
 export const MAX_PROVISION_ATTEMPTS = 5;
+
+/** A grant in these holds, or is about to hold or lose, access in AWS: someone's open access. */
+export const LIVE_GRANT_STATUSES: readonly GrantStatus[] = ['provisioning', 'active', 'revoking'];

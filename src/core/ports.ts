@@ -81,6 +81,11 @@ export interface Store {
   moveGrant(id: string, from: readonly GrantStatus[], patch: GrantPatch, audit: AuditEvent): Promise<boolean>;
   listGrants(filter: { requesterId?: string; statuses?: Grant['status'][] }): Promise<Grant[]>;
   /**
+   * A person's pending requests and the grants that hold, or are about to hold or lose, their
+   * access, newest first (100 of each), read in one statement: App Home and `list` show both.
+   */
+  openAccessOf(requesterId: string): Promise<{ pending: AccessRequest[]; grants: Grant[] }>;
+  /**
    * Every grant of a resource that holds, or is about to hold or lose, access in AWS (no limit), and
    * those revoked since `endedSince`: their access may still have been in AWS when AWS was read.
    */

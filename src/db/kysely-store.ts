@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { LIVE_GRANT_STATUSES } from '../core/grant-lifecycle.js';
 import type {
   AccessRequest,
   Approval,
@@ -166,6 +168,33 @@ export class KyselyStore implements Store {
     if (filter.requesterId) query = query.where('requester_id', '=', filter.requesterId);
     if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
     return (await query.execute()).map(grantFromRow);
+  }
+
+  async openAccessOf(requesterId: string): Promise<{ pending: AccessRequest[]; grants: Grant[] }> {
+    const row = await this.db
+      .selectNoFrom((eb) => [
+        jsonArrayFrom(
+          eb
+            .selectFrom('access_request')
+            .selectAll()
+            .where('requester_id', '=', requesterId)
+            .where('status', '=', 'pending')
+            .orderBy('created_at', 'desc')
+            .limit(100),
+        ).as('pending'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('access_grant')
+            .selectAll()
+            .where('requester_id', '=', requesterId)
+            .where('status', 'in', LIVE_GRANT_STATUSES)
+            .orderBy('created_at', 'desc')
+            .limit(100),
+        ).as('grants'),
+      ])
+      .executeTakeFirstOrThrow();
+    // JSON carries timestamps as text; the row readers take either.
+    return { pending: row.pending.map(requestFromRow), grants: row.grants.map(grantFromRow) };
   }
 
   async liveGrantsFor(resourceId: string, endedSince?: Date): Promise<Grant[]> {

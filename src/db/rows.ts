@@ -18,6 +18,11 @@ import type {
   SlackMessageTable,
 } from './schema.js';
 
+/** A row as a query returns it, or as JSON carries it (`jsonArrayFrom`): timestamps as text. */
+type RowOrJson<T> = {
+  [K in keyof T]: T[K] extends Date ? Date | string : T[K] extends Date | null ? Date | string | null : T[K];
+};
+
 const date = (value: Date | string | null): Date | undefined =>
   value === null ? undefined : new Date(value);
 
@@ -25,7 +30,7 @@ function present<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-export function requestFromRow(row: Selectable<AccessRequestTable>): AccessRequest {
+export function requestFromRow(row: RowOrJson<Selectable<AccessRequestTable>>): AccessRequest {
   return present({
     id: row.id,
     requesterId: row.requester_id,
@@ -62,7 +67,7 @@ export function requestToRow(request: AccessRequest): Insertable<AccessRequestTa
   };
 }
 
-export function grantFromRow(row: Selectable<AccessGrantTable>): Grant {
+export function grantFromRow(row: RowOrJson<Selectable<AccessGrantTable>>): Grant {
   return present({
     id: row.id,
     requestId: row.request_id,

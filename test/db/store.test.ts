@@ -64,6 +64,63 @@ describe(`KyselyStore on ${DIALECT}`, () => {
     expect(await db.store.getRequest(r.id)).toEqual(r);
   });
 
+  it('reads a person’s pending requests and live grants in one statement, newest first, as stored', async () => {
+    const ms = (n: number) => new Date(t0.getTime() + n);
+    const mine = { requesterId: 'U0OPEN', requesterEmail: 'open@example.com' };
+    const older = request({ ...mine, createdAt: ms(1_001), justification: 'older "quoted" é' });
+    const newer = request({ ...mine, createdAt: ms(2_002) });
+    const decided = request({ ...mine, status: 'approved', createdAt: ms(3_003), decidedAt: ms(3_500) });
+    const someoneElses = request({ createdAt: ms(4_004) });
+    for (const r of [older, newer, decided, someoneElses]) await db.store.insertRequest(r);
+    // A grant per request: each of these has an approved request of its own.
+    const approved = async () => {
+      const r = request({ ...mine, status: 'approved', createdAt: ms(3_003), decidedAt: ms(3_500) });
+      await db.store.insertRequest(r);
+      return r.id;
+    };
+    const live = [
+      grant(decided.id, {
+        ...mine,
+        id: 'GOPEN1',
+        status: 'active',
+        createdAt: ms(5_005),
+        provisionedAt: ms(5_105),
+        expiresAt: ms(3_605_105),
+        warnAt: ms(2_705_105),
+        principalId: 'u-open',
+        awsRef: 'm-1',
+      }),
+      grant(await approved(), {
+        ...mine,
+        id: 'GOPEN2',
+        status: 'revoking',
+        createdAt: ms(6_006),
+        lastError: 'Rate exceeded',
+      }),
+      grant(await approved(), { ...mine, id: 'GOPEN3', createdAt: ms(7_007) }),
+    ];
+    const ended = [
+      grant(await approved(), {
+        ...mine,
+        id: 'GOPEN4',
+        status: 'revoked',
+        createdAt: ms(8_008),
+        revokedAt: ms(9_000),
+      }),
+      grant(await approved(), { ...mine, id: 'GOPEN5', status: 'failed', createdAt: ms(9_009) }),
+    ];
+    for (const g of [...live, ...ended]) await db.store.insertGrant(g);
+
+    const open = await db.store.openAccessOf('U0OPEN');
+
+    expect(open.pending).toEqual([newer, older]);
+    expect(open.grants).toEqual(
+      await Promise.all(['GOPEN3', 'GOPEN2', 'GOPEN1'].map((id) => db.store.getGrant(id))),
+    );
+    expect(open.grants[2]?.expiresAt).toEqual(ms(3_605_105));
+    expect(await db.store.openAccessOf('U0NOBODY')).toEqual({ pending: [], grants: [] });
+  });
+
   it('reads the approvals of several requests at once, and only theirs', async () => {
     const [a, b, c] = [request(), request(), request()];
     for (const r of [a, b, c]) await db.store.insertRequest(r);

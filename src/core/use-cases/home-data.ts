@@ -46,9 +46,8 @@ export async function homeData(deps: LatchDeps, viewerId: string): Promise<HomeD
   const viewer = await deps.directory.person(viewerId);
   const isAdmin = policy.admins.some((ref) => isPerson(ref, viewer));
   // Most people approve nothing: their Home skips reading everyone's pending requests.
-  const [myGrants, myPending, pending] = await Promise.all([
-    store.listGrants({ requesterId: viewerId, statuses: ['provisioning', 'active', 'revoking'] }),
-    store.listRequests({ requesterId: viewerId, statuses: ['pending'] }),
+  const [{ grants: myGrants, pending: myPending }, pending] = await Promise.all([
+    store.openAccessOf(viewerId),
     mayApproveAnything(policy, viewer) ? store.listRequests({ statuses: ['pending'] }) : [],
   ]);
   const toDecide: AccessRequest[] = [];
