@@ -44,6 +44,11 @@ export interface AckResult {
   /** Approvals still not provisioned at that cap. */
   backlog_unfinished: number;
   /**
+   * CPU seconds Latch's process used from the start of the load to the end of that wait: what the
+   * requests and the work after them cost, far steadier from run to run than the latencies.
+   */
+  cpu_seconds: number;
+  /**
    * How long after the load stopped the last approval was recorded (its request's `decided_at`):
    * near 0 when the work after the acks keeps up; the clicks' answers wait this long.
    */
@@ -77,6 +82,7 @@ export async function benchAckLatency(sizes: AckSizes): Promise<AckResult> {
 
     const latch = await startLatch(world, schema.url);
     progress(`ack: Latch up in ${Math.round(latch.startMs)} ms; the same load`);
+    const cpuBefore = await latch.cpuSeconds();
     const measured = await load(world, latch, sizes, total, warmup);
     const loadEndedAt = Date.now();
     const isDone = (g: GrantOutcome) => g.status === 'active' || g.status === 'failed';
@@ -89,6 +95,7 @@ export async function benchAckLatency(sizes: AckSizes): Promise<AckResult> {
       label: 'ack: approvals provisioned after the load',
     });
     const drainSeconds = (Date.now() - loadEndedAt) / 1000;
+    const cpuSeconds = (await latch.cpuSeconds()) - cpuBefore;
     const lastDecidedAt = Math.max(...approved.map((g) => g.decidedAt?.getTime() ?? 0));
     await latch.stop({ now: true });
     reportWarnings('Latch', latch);
@@ -113,6 +120,7 @@ export async function benchAckLatency(sizes: AckSizes): Promise<AckResult> {
       backlog_drain_seconds: round(drainSeconds),
       backlog_unfinished: Math.floor((total + 1) / 3) - approved.filter(isDone).length,
       decisions_drain_seconds: round(Math.max(0, lastDecidedAt - loadEndedAt) / 1000),
+      cpu_seconds: round(cpuSeconds),
     };
   } finally {
     await schema.drop();

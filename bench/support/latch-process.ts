@@ -24,6 +24,8 @@ export interface ServerProcess {
   readonly logs: ProcessLogs;
   /** Resident memory now and its peak (Linux /proc), in MB. */
   memory(): Promise<{ rssMb: number; peakRssMb: number }>;
+  /** CPU time (user and system, all threads) the process has used so far, in seconds (Linux /proc). */
+  cpuSeconds(): Promise<number>;
   /**
    * SIGTERM, then waits for the exit (the bot finishes work in flight first); `now` kills at once
    * instead, unless a CPU profile is being written (it is written on a clean exit only).
@@ -87,6 +89,7 @@ export async function startServerProcess(options: {
     startMs,
     logs,
     memory: () => memoryOf(pid),
+    cpuSeconds: () => cpuSecondsOf(pid),
     async stop({ now = false } = {}) {
       if (hasExited) return exited;
       child.kill(now && !diagnostics.needCleanExit ? 'SIGKILL' : 'SIGTERM');
@@ -147,6 +150,16 @@ async function memoryOf(pid: number): Promise<{ rssMb: number; peakRssMb: number
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
 }
+
+/** utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second on Linux). */
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
 
 function collectLogs(child: ChildProcess): ProcessLogs & { tail(): string } {
   const warnings = new Map<string, number>();
