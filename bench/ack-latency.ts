@@ -45,7 +45,7 @@ export interface AckResult {
   backlog_unfinished: number;
   /**
    * CPU seconds Latch's process used from the start of the load to the end of that wait: what the
-   * requests and the work after them cost, far steadier from run to run than the latencies.
+   * requests and the work after them cost, steadier from run to run than the latencies.
    */
   cpu_seconds: number;
   /**
