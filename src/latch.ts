@@ -31,9 +31,10 @@ import { BackgroundNotifier } from './slack/background-notifier.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { countSlackCalls } from './slack/count-slack-calls.js';
 import { healthRoutes } from './slack/health-routes.js';
+import { HomeRedraws } from './slack/home-redraws.js';
 import { InFlight } from './slack/in-flight.js';
 import { cachedWorkspace } from './slack/own-workspace.js';
-import { redrawHome } from './slack/publish-home.js';
+import { publishHome, useHomeRedraws } from './slack/publish-home.js';
 import { registerListeners } from './slack/register-listeners.js';
 import { useRequestGuards } from './slack/request-guards.js';
 import { signedTimestampOf } from './slack/signed-recently.js';
@@ -159,6 +160,11 @@ export async function createLatch(
     allowedActions: printedActions(loaded),
   };
   const directory = new SlackDirectory(app.client, policy.allowedEmailDomains);
+  const homes = new HomeRedraws(
+    (userId) => publishHome(deps, app.client, userId),
+    callLimits.callRate,
+    coreLog,
+  );
   const deps: LatchDeps = {
     store,
     directory,
@@ -167,7 +173,7 @@ export async function createLatch(
       ...(policy.auditChannel ? { auditChannel: policy.auditChannel } : {}),
       admins: policy.admins,
       log: coreLog,
-      refreshHome: (userId) => redrawHome(deps, app.client, userId),
+      refreshHome: (userId) => homes.later(userId),
     }),
     clock,
     log: coreLog,
@@ -182,6 +188,7 @@ export async function createLatch(
     telemetry: metrics,
     insights,
   };
+  useHomeRedraws(deps, homes);
   // The sweep never waits on Slack: its messages go out from a queue, and its one lookup (approvers
   // to remind) gives up after a few quick tries instead of the WebClient's half hour.
   const background = new BackgroundNotifier(
@@ -346,6 +353,9 @@ export async function createLatch(
       ]);
       if (!(await background.drain(STOP_DEADLINE_MS / 2))) {
         log.warn({ waiting: background.backlog }, 'stopping with Slack messages Slack has not taken');
+      }
+      if (!(await homes.stop(STOP_DEADLINE_MS / 2))) {
+        log.warn('stopping with App Home redraws Slack has not answered');
       }
       await heartbeat
         .stop()

@@ -29,21 +29,19 @@ export class SlackNotifier implements Notifier {
       auditChannel?: string;
       admins: readonly string[];
       log: Logger;
-      /** Redraws someone's App Home; called whenever a DM tells them something changed. */
-      refreshHome?: (userId: string) => Promise<void>;
+      /** Redraws someone's App Home (at Slack's pace); called whenever a DM tells them something changed. */
+      refreshHome?: (userId: string) => void;
     },
   ) {}
 
-  /** What changed in a DM changed on their Home too; a failed redraw is logged, never thrown. */
-  private async homeChanged(userId: string): Promise<void> {
-    await this.options
-      .refreshHome?.(userId)
-      .catch((err) => this.options.log.warn({ err, userId }, 'could not redraw App Home'));
+  /** What changed in a DM changed on their Home too. */
+  private homeChanged(userId: string): void {
+    this.options.refreshHome?.(userId);
   }
 
   async sendApprovalCard(approverId: string, card: ApprovalCardData): Promise<SlackMessageRef | undefined> {
     const posted = await this.client.chat.postMessage({ channel: approverId, ...approvalCard(card) });
-    await this.homeChanged(approverId);
+    this.homeChanged(approverId);
     if (!posted.channel || !posted.ts) return undefined;
     return {
       requestId: card.request.id,
@@ -56,7 +54,7 @@ export class SlackNotifier implements Notifier {
 
   async updateApprovalCard(ref: SlackMessageRef, card: ApprovalCardData): Promise<void> {
     await this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...approvalCard(card) });
-    await this.homeChanged(ref.recipientId);
+    this.homeChanged(ref.recipientId);
   }
 
   async sendReviewCard(reviewerId: string, card: ReviewCardData): Promise<SlackMessageRef | undefined> {
@@ -77,7 +75,7 @@ export class SlackNotifier implements Notifier {
 
   async tellRequester(requesterId: string, notice: RequesterNotice): Promise<void> {
     await this.client.chat.postMessage({ channel: requesterId, ...requesterNotice(notice) });
-    await this.homeChanged(requesterId);
+    this.homeChanged(requesterId);
   }
 
   /** Posts to the audit channel, joining it first if Slack says Latch is not in it. */

@@ -129,8 +129,16 @@ async function chooseTierOnHome(world: LatchWorld, userId: string, resourceId: s
     ],
   });
   expect(sent.status).toBe(200);
-  // Latch redraws the clicker's Home after every choice; a refusal also comes as a DM.
-  await eventually(homesOf, (n) => n > homesBefore);
+  // Latch redraws the clicker's Home after every choice; a refusal comes as a DM, a change shows in
+  // the tier. A redraw alone proves nothing: one put off from an earlier change may land first.
+  await eventually(
+    async () => ({
+      homes: homesOf(),
+      dms: world.slack.dmsTo(userId).length,
+      tier: await tierOf(world, resourceId),
+    }),
+    (now) => now.homes > homesBefore && (now.dms > dmsBefore || now.tier === tier),
+  );
   return world.slack.dmsTo(userId).slice(dmsBefore).map(visible).join('\n');
 }
 

@@ -23,7 +23,7 @@ import { requestModal } from '../blocks/request-modal.js';
 import { syncText } from '../blocks/sync-text.js';
 import { tierChangeText } from '../blocks/tier-change-text.js';
 import { parseAccessCommand } from '../parse-access-command.js';
-import { redrawHome } from '../publish-home.js';
+import { redrawHomeLater } from '../publish-home.js';
 import { answerFor, replyEphemeral } from './reply.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -115,9 +115,7 @@ export function handleAccessCommand(deps: LatchDeps) {
     });
     // Everything past here changed (or listed) the caller's own access: keep their Home current.
     if (parsed.kind !== 'list' && parsed.kind !== 'admin_insights') {
-      await redrawHome(deps, client, userId).catch((err) =>
-        deps.log.warn({ err }, 'could not redraw App Home'),
-      );
+      redrawHomeLater(deps, client, userId);
     }
   };
 }
