@@ -17,9 +17,9 @@ export const HOME_REDRAW_BUCKET: RateBucket = {
  * Everyone's App Home redraws. Someone looking at their Home (they opened it, or clicked on it) gets
  * it redrawn at once. A change they may see there (a DM told them, a command of theirs) redraws it
  * at Slack's pace instead, after the people already waiting, each once however often they changed:
- * a queue of 500 approvals cleared in a minute costs a few hundred redraws, not thousands, and
- * Slack never has to refuse them. A redraw still waiting when someone opens their Home is moot: the
- * opening draws it. Each redraw reads the database when it begins, so it shows every change before.
+ * a queue of 500 approvals cleared in a minute costs at most 200 redraws in that minute, not
+ * thousands. A redraw still waiting when someone opens their Home is moot: the opening draws it.
+ * Each redraw reads the database when it begins, so it shows every change before it.
  */
 export class HomeRedraws {
   private readonly coalesced: CoalescedRedraws;
