@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsProvisioner } from '../../src/aws/aws-provisioner.js';
+import { MemorySlots } from '../../src/aws/call-limits.js';
 import { discoverCatalog } from '../../src/aws/catalog-discovery.js';
 import type { Resource } from '../../src/core/model.js';
 import type { FakeAwsServer } from '../support/fake-aws-server.js';
@@ -147,6 +148,10 @@ describe('a third of AWS calls throttled (real SDK, local AWS)', { timeout: 20_0
       onCall: (_action, error) => {
         if (error) failedCommands += 1;
       },
+      // Unpaced, so the SDK's retries decide where each attempt falls. Paced, Identity Center, STS
+      // and IAM each send a call every 53 ms, and "every third call" can then hit one of them every
+      // time, retries included: a cadence of this fake, not of AWS. Pacing is tested on its own.
+      callLimits: { callRate: { take: async () => {} }, assignmentSlots: new MemorySlots() },
     });
 
     expect(result.failures).toEqual([]);
