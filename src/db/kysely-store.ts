@@ -204,7 +204,7 @@ export class KyselyStore implements Store {
       .where('resource_id', '=', resourceId)
       .where((eb) =>
         eb.or([
-          eb('status', 'in', ['provisioning', 'active', 'revoking']),
+          eb('status', 'in', LIVE_GRANT_STATUSES),
           ...(endedSince ? [eb.and([eb('status', '=', 'revoked'), eb('revoked_at', '>=', endedSince)])] : []),
         ]),
       )

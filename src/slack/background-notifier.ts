@@ -8,6 +8,7 @@ import type {
   ReviewCardData,
 } from '../core/ports.js';
 import type { InsightsDigest } from '../insights/insights-digest.js';
+import { settledWithin } from './settled-within.js';
 
 /** What the background sends still owe the database once Slack has taken them. */
 export interface SentMessages {
@@ -89,20 +90,8 @@ export class BackgroundNotifier implements Notifier {
   }
 
   /** Resolves true once nothing waits (including what is queued meanwhile), false if `timeoutMs` passes first. */
-  async drain(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.waiting.size) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => {
-        if (Number.isFinite(left)) timer = setTimeout(() => resolve('late'), left);
-      });
-      const outcome = await Promise.race([Promise.allSettled([...this.waiting]), late]);
-      clearTimeout(timer);
-      if (outcome === 'late') return false;
-    }
-    return true;
+  drain(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    return settledWithin(this.waiting, timeoutMs);
   }
 
   private enqueue(key: string, what: string, send: () => Promise<unknown>): void {

@@ -1,6 +1,7 @@
 import type { CallRate, RateBucket } from '../aws/call-limits.js';
 import type { Logger } from '../core/ports.js';
 import { CoalescedRedraws } from './coalesced-redraws.js';
+import { settledWithin } from './settled-within.js';
 
 /**
  * views.publish is Tier 4, "100+ per minute" for the workspace (PLATFORM.md A3). The Homes of people
@@ -65,19 +66,10 @@ export class HomeRedraws {
    * Forgets the redraws not begun (their Homes are drawn when next opened) and waits up to
    * `timeoutMs` for those running; answers whether they all finished.
    */
-  async stop(timeoutMs: number): Promise<boolean> {
+  stop(timeoutMs: number): Promise<boolean> {
     this.stopped = true;
     this.due.clear();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const finished = Promise.allSettled([...this.running]).then(() => true as const);
-    try {
-      return await Promise.race([finished, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return settledWithin(this.running, timeoutMs);
   }
 
   private async pace(): Promise<void> {

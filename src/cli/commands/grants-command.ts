@@ -1,6 +1,7 @@
+import { LIVE_GRANT_STATUSES } from '../../core/grant-lifecycle.js';
 import { type CliCommand, DATABASE_HELP, EXIT_OK } from '../cli-command.js';
 import { grantsTable } from '../grants-table.js';
-import { LIVE_GRANT_STATUSES, listGrants } from '../list-grants.js';
+import { listGrants } from '../list-grants.js';
 
 export const grantsCommand: CliCommand = {
   name: 'grants',
