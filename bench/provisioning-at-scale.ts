@@ -32,7 +32,7 @@ export interface ProvisioningResult {
   aws_calls: number;
   /**
    * AWS calls a second while the burst was provisioned, against the same limit: a grant takes a
-   * membership call and, for a person not seen in 5 minutes, a user-id lookup, so this is the pace.
+   * membership call (and a user-id lookup for a request filing could not match), so this is the pace.
    */
   aws_calls_per_second: number;
   aws_throttled: number;
@@ -46,7 +46,9 @@ export interface ProvisioningResult {
 const CLICKS_PER_SECOND = 500;
 
 /**
- * `grants` pending requests for Identity Center groups, approved by `Approve` clicks in one burst;
+ * `grants` pending requests for Identity Center groups, each with the user filing matched its
+ * requester to (as `matchRequester` leaves a request while approvers read it), approved by
+ * `Approve` clicks in one burst;
  * AWS answers after 30 ms and throttles each service above 20 calls/s. Measures how fast the grants
  * become active (the approval provisions at once; the scheduler retries what that left) and checks
  * AWS afterwards.
@@ -68,6 +70,7 @@ export async function benchProvisioning(sizes: ScaleSizes): Promise<Provisioning
         resourceId: team.resourceId,
         groupId: team.groupId,
         awsUserId: user.awsUserId,
+        matchedPrincipalId: user.awsUserId,
       });
     }
     await insertPendingRequests(schema.database.db, requests, new Date());

@@ -12,6 +12,7 @@ import * as addSharedCallLimits from './20261122T001802Z-add-shared-call-limits.
 import * as addGrantAwsRef from './20261122T013842Z-add-grant-aws-ref.js';
 import * as addInsights from './20261122T021930Z-add-insights.js';
 import * as insightRunDigested from './20261122T023248Z-insight-run-digested.js';
+import * as addRequestPrincipal from './20261207T013000Z-add-request-principal.js';
 
 /** Every migration, in order. A static list survives compilation (no directory scan). */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T013842Z-add-grant-aws-ref': addGrantAwsRef,
   '20261122T021930Z-add-insights': addInsights,
   '20261122T023248Z-insight-run-digested': insightRunDigested,
+  '20261207T013000Z-add-request-principal': addRequestPrincipal,
 };

@@ -165,6 +165,7 @@ export async function createLatch(
     callLimits.callRate,
     coreLog,
   );
+  const inFlight = new InFlight();
   const deps: LatchDeps = {
     store,
     directory,
@@ -187,6 +188,7 @@ export async function createLatch(
     newId: (kind) => shortId(kind, randomBytes),
     telemetry: metrics,
     insights,
+    deferred: { run: (work) => inFlight.track(work) },
   };
   useHomeRedraws(deps, homes);
   // The sweep never waits on Slack: its messages go out from a queue, and its one lookup (approvers
@@ -240,7 +242,6 @@ export async function createLatch(
     lastPass = pass.catch(() => undefined);
     return pass;
   };
-  const inFlight = new InFlight();
   const ownWorkspace = cachedWorkspace(() => app.client.auth.test());
   app.use(inFlight.middleware);
   app.use(slackRequestLog);

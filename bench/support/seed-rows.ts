@@ -6,6 +6,8 @@ export interface SeedRequest {
   requesterId: string;
   requesterEmail: string;
   resourceId: string;
+  /** The Identity Center user filing matched the requester to, as `matchRequester` records it. */
+  matchedPrincipalId?: string;
 }
 
 export interface SeedGrant extends SeedRequest {
@@ -19,7 +21,7 @@ export interface SeedGrant extends SeedRequest {
 
 const BATCH = 500;
 
-/** Pending requests at their first approval step, as `/access request` leaves them. */
+/** Pending requests at their first approval step, as `/access request` leaves them (with the matched user, when given). */
 export async function insertPendingRequests(
   db: Kysely<Database>,
   requests: readonly SeedRequest[],
@@ -84,6 +86,9 @@ function requestRow(r: SeedRequest, at: Date, status: 'pending' | 'approved') {
     created_at: at,
     expires_at: new Date(at.getTime() + 24 * 3600_000),
     ...(status === 'approved' ? { decided_at: at, decided_by: 'U0ADMIN' } : {}),
+    ...(r.matchedPrincipalId
+      ? { principal_id: r.matchedPrincipalId, principal_email: r.requesterEmail }
+      : {}),
   };
 }
 

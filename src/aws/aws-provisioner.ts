@@ -64,11 +64,11 @@ export class AwsProvisioner implements AccessProvisioner {
     }
   }
 
-  async grant(resource: Resource, email: string): Promise<ProvisionResult> {
+  async grant(resource: Resource, email: string, matchedId?: string): Promise<ProvisionResult> {
     switch (resource.kind) {
       case 'sso_group': {
         const storeId = await this.identityCenter.identityStoreId();
-        return this.asIdentityCenterUser(storeId, email, async (principalId) => {
+        return this.asIdentityCenterUser(storeId, email, matchedId, async (principalId) => {
           const { changed, membershipId } = await addGroupMember(
             this.clients.identityStore,
             storeId,
@@ -80,7 +80,7 @@ export class AwsProvisioner implements AccessProvisioner {
       }
       case 'sso_permission_set': {
         const { instanceArn, identityStoreId } = await this.identityCenter.instance();
-        return this.asIdentityCenterUser(identityStoreId, email, async (principalId) => {
+        return this.asIdentityCenterUser(identityStoreId, email, matchedId, async (principalId) => {
           const { changed } = await assignPermissionSet(
             this.clients.ssoAdmin,
             { instanceArn, principalId, ...this.assignmentOf(resource) },
@@ -100,16 +100,32 @@ export class AwsProvisioner implements AccessProvisioner {
     }
   }
 
+  async matchUser(resource: Resource, email: string): Promise<string | undefined> {
+    switch (resource.kind) {
+      case 'sso_group':
+        return this.userIds.get(email) ?? this.lookUpUser(await this.identityCenter.identityStoreId(), email);
+      case 'sso_permission_set':
+        return (
+          this.userIds.get(email) ??
+          this.lookUpUser((await this.identityCenter.instance()).identityStoreId, email)
+        );
+      case 'iam_group':
+        return undefined;
+    }
+  }
+
   /**
-   * Runs `use` with the email's Identity Center user id, remembered from a recent grant when there
-   * was one. A remembered id that fails is forgotten, and one AWS no longer knows is looked up again.
+   * Runs `use` with the email's Identity Center user id: the one matched when the request was filed,
+   * else one remembered from a recent grant. A known id that fails is forgotten, and one AWS no
+   * longer knows is looked up again.
    */
   private async asIdentityCenterUser(
     identityStoreId: string,
     email: string,
+    matchedId: string | undefined,
     use: (userId: string) => Promise<ProvisionResult>,
   ): Promise<ProvisionResult> {
-    const remembered = this.userIds.get(email);
+    const remembered = matchedId ?? this.userIds.get(email);
     if (remembered) {
       try {
         return await use(remembered);

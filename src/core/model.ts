@@ -213,6 +213,12 @@ export interface CatalogEntry extends DiscoveredResource {
 }
 
 /** An admin's hand-made link: this Slack user is matched in AWS by `awsEmail`, not their Slack email. */
+/** The AWS user a requester was matched to right after filing, and the email (a pin's or Slack's) that matched. */
+export interface MatchedPrincipal {
+  principalId: string;
+  email: string;
+}
+
 export interface IdentityPin {
   slackUserId: string;
   awsEmail: string;

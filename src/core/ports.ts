@@ -13,6 +13,7 @@ import type {
   Grant,
   GrantStatus,
   IdentityPin,
+  MatchedPrincipal,
   Person,
   Policy,
   RequestStatus,
@@ -148,6 +149,12 @@ export interface Store {
   getRecordedResource(id: string): Promise<Resource | undefined>;
 
   getIdentityPin(slackUserId: string): Promise<IdentityPin | undefined>;
+  /** Whom a grant's provisioning matches in AWS: its requester's pin, and whom the request matched after filing. */
+  awsIdentityOf(grant: Pick<Grant, 'requestId' | 'requesterId'>): Promise<{
+    pinnedEmail?: string;
+    matched?: MatchedPrincipal;
+  }>;
+  setRequestPrincipal(requestId: string, matched: MatchedPrincipal): Promise<void>;
   setIdentityPin(pin: IdentityPin): Promise<void>;
   /** False when there was no pin. */
   deleteIdentityPin(slackUserId: string): Promise<boolean>;
@@ -189,7 +196,16 @@ export interface ActivityWindow {
 /** AWS. Grant and revoke are idempotent: already there / already gone count as done. */
 export interface AccessProvisioner {
   supports(resource: Resource): boolean;
-  grant(resource: Resource, email: string): Promise<ProvisionResult>;
+  /**
+   * `matchedId`: the user `matchUser` found for this email earlier; used as it is unless AWS no
+   * longer knows it, when the email is looked up again.
+   */
+  grant(resource: Resource, email: string, matchedId?: string): Promise<ProvisionResult>;
+  /**
+   * The principal `grant` would give the resource to, when finding it ahead is worth a call
+   * (Identity Center users; an IAM user is read from every user's tags, so never ahead).
+   */
+  matchUser(resource: Resource, email: string): Promise<string | undefined>;
   /** `ref` is what `grant` returned; a stale one is looked up again, never trusted blindly. */
   revoke(resource: Resource, principalId: string, ref?: string): Promise<{ changed: boolean }>;
   /** Who holds the resource in AWS now, as principal ids of the form `grant` returns. */
@@ -330,6 +346,11 @@ export interface Telemetry {
   accessChangeFailed(event: { change: AccessChange; kind: string }): void;
 }
 
+/** Work a use case starts and does not wait for; a stop waits for it (up to its deadline). */
+export interface DeferredWork {
+  run(work: () => Promise<void>): void;
+}
+
 export interface LatchDeps {
   store: Store;
   directory: Directory;
@@ -350,4 +371,6 @@ export interface LatchDeps {
   telemetry?: Telemetry;
   /** Standing-access insights; absent in tools that need none. */
   insights?: InsightsDeps;
+  /** Where work nobody waits for runs; absent, the caller waits for it. */
+  deferred?: DeferredWork;
 }

@@ -9,6 +9,7 @@ import type {
   DriftFinding,
   Grant,
   IdentityPin,
+  MatchedPrincipal,
   Person,
   Resource,
   SlackMessageRef,
@@ -241,6 +242,30 @@ export class KyselyStore implements Store {
           pinnedAt: new Date(row.pinned_at),
         }
       : undefined;
+  }
+
+  async awsIdentityOf(grant: Pick<Grant, 'requestId' | 'requesterId'>) {
+    const row = await this.db
+      .selectFrom('access_request as r')
+      .leftJoin('identity_pin as p', 'p.slack_user_id', 'r.requester_id')
+      .select(['p.aws_email', 'r.principal_id', 'r.principal_email'])
+      .where('r.id', '=', grant.requestId)
+      .where('r.requester_id', '=', grant.requesterId)
+      .executeTakeFirst();
+    return {
+      ...(row?.aws_email ? { pinnedEmail: row.aws_email } : {}),
+      ...(row?.principal_id && row.principal_email
+        ? { matched: { principalId: row.principal_id, email: row.principal_email } }
+        : {}),
+    };
+  }
+
+  async setRequestPrincipal(requestId: string, matched: MatchedPrincipal): Promise<void> {
+    await this.db
+      .updateTable('access_request')
+      .set({ principal_id: matched.principalId, principal_email: matched.email })
+      .where('id', '=', requestId)
+      .execute();
   }
 
   async setIdentityPin(pin: IdentityPin): Promise<void> {

@@ -39,6 +39,9 @@ export interface AccessRequestTable {
   expires_at: Timestamp;
   decided_at: Timestamp | null;
   decided_by: string | null;
+  /** The Identity Center user the requester was matched to after filing, and the email that matched. */
+  principal_id: string | null;
+  principal_email: string | null;
   reminded_at: Timestamp | null;
   escalated_at: Timestamp | null;
 }

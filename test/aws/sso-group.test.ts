@@ -129,6 +129,39 @@ describe('AwsProvisioner for Identity Center groups (real SDK, local AWS)', () =
     expect(aws.isMember(resource.groupId ?? '', second)).toBe(true);
   });
 
+  it('grants the user matched when the request was filed without looking the email up', async () => {
+    const frank = aws.addUser({ userName: 'frank', email: 'frank@example.com' });
+    const fresh = new AwsProvisioner({ region: 'us-east-1', identityStoreId: 'd-1234567890' });
+    try {
+      aws.reset();
+      expect(await fresh.matchUser(resource, 'frank@example.com')).toBe(frank);
+      expect(aws.calls.map((c) => c.operation)).toEqual(['GetUserId']);
+
+      const later = new AwsProvisioner({ region: 'us-east-1', identityStoreId: 'd-1234567890' });
+      aws.reset();
+      expect((await later.grant(resource, 'frank@example.com', frank)).principalId).toBe(frank);
+      expect(aws.calls.map((c) => c.operation)).toEqual(['CreateGroupMembership']);
+      later.destroy();
+    } finally {
+      fresh.destroy();
+    }
+  });
+
+  it('matches only Identity Center users ahead, and says when there is none', async () => {
+    const iamGroup: Resource = {
+      ...resource,
+      id: 'ro',
+      kind: 'iam_group',
+      accountId: '111111111111',
+      groupName: 'ReadOnly',
+    };
+    expect(await provisioner.matchUser(iamGroup, 'alice.work@example.com')).toBeUndefined();
+    expect(aws.calls).toHaveLength(0);
+    await expect(provisioner.matchUser(resource, 'nobody.else@example.com')).rejects.toMatchObject({
+      retriable: false,
+    });
+  });
+
   it('marks throttling as worth retrying and access denied as not', async () => {
     aws.failNext('CreateGroupMembership', { status: 400, type: 'ThrottlingException' });
     await expect(provisioner.grant(resource, 'alice.work@example.com')).rejects.toMatchObject({

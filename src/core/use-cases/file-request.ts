@@ -7,6 +7,7 @@ import type { AccessRequest, Grant, Resource } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { checkTypedText } from '../typed-text.js';
 import { afterCommit } from './after-commit.js';
+import { matchRequester } from './match-requester.js';
 import { startGrant } from './new-grant.js';
 import { postAudit } from './post-audit.js';
 import { resolveApprovers, sendApprovalCards } from './send-approval-cards.js';
@@ -137,6 +138,9 @@ export async function fileRequest(deps: LatchDeps, input: FileRequestInput): Pro
     text: justification,
   });
   if (firstStep) {
+    const matching = () => matchRequester(deps, request, resource);
+    if (deps.deferred) deps.deferred.run(matching);
+    else await matching();
     await sendApprovalCards(deps, request, resource, approverIds);
     await afterCommit(log, 'tell requester request filed', () =>
       deps.notifier.tellRequester(request.requesterId, {

@@ -7,7 +7,7 @@ import {
   statusesBefore,
 } from '../grant-lifecycle.js';
 import { logWithIds } from '../log-with-ids.js';
-import type { Grant } from '../model.js';
+import type { Grant, MatchedPrincipal } from '../model.js';
 import type { LatchDeps } from '../ports.js';
 import { type AccessChange, changeInSlot, changesInOneSlot } from './access-change-slots.js';
 import { afterCommit } from './after-commit.js';
@@ -71,12 +71,8 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<AccessChange
   let awsRef: string | undefined;
   const startedAt = clock.now();
   try {
-    // An admin's pin decides whom AWS matches; approvals still went by the Slack identity.
-    const pin = await store.getIdentityPin(grant.requesterId);
-    ({ principalId, ref: awsRef } = await deps.provisioner.grant(
-      resource,
-      pin?.awsEmail ?? grant.requesterEmail,
-    ));
+    const { email, matchedId } = whomToMatch(grant, await store.awsIdentityOf(grant));
+    ({ principalId, ref: awsRef } = await deps.provisioner.grant(resource, email, matchedId));
   } catch (error) {
     const retriable = !(error instanceof ProvisioningError) || error.retriable;
     const reason = error instanceof Error ? error.message : String(error);
@@ -129,6 +125,19 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<AccessChange
     });
   };
   return { grant: active, announce };
+}
+
+/**
+ * An admin's pin decides whom AWS matches (approvals still went by the Slack identity). The user
+ * matched after filing is the one the approvers approved, and is used while the email that matched
+ * it is still the one to match: a pin made or removed since sends the grant to a fresh lookup.
+ */
+export function whomToMatch(
+  grant: Pick<Grant, 'requesterEmail'>,
+  identity: { pinnedEmail?: string; matched?: MatchedPrincipal },
+): { email: string; matchedId?: string } {
+  const email = identity.pinnedEmail ?? grant.requesterEmail;
+  return identity.matched?.email === email ? { email, matchedId: identity.matched.principalId } : { email };
 }
 
 async function fail(deps: LatchDeps, grant: Grant, reason: string): Promise<undefined> {
