@@ -65,6 +65,17 @@ describe('a request is matched to its Identity Center user while approvers read 
     expect(world.aws.isMember(world.groups.oncall, world.awsUsers.alice)).toBe(false);
   });
 
+  it('provisions the pinned user when she was pinned before she filed', async () => {
+    const ops = world.aws.addUser({ userName: 'alice.ops', email: 'alice.ops@example.com' });
+    await typeCommand(world, admin.id, `admin pin ${alice.id} alice.ops@example.com`);
+    const requestId = await fileRequest(world, alice.id, 'request oncall 2h fixing the pager');
+    await matchOf(requestId);
+
+    await approve(requestId);
+    expect(world.aws.isMember(world.groups.oncall, ops)).toBe(true);
+    expect(world.aws.isMember(world.groups.oncall, world.awsUsers.alice)).toBe(false);
+  });
+
   it('looks her up again when the matched user was deleted and made anew before the approval', async () => {
     const requestId = await fileRequest(world, alice.id, 'request oncall 2h fixing the pager');
     await matchOf(requestId);

@@ -15,8 +15,9 @@ export async function matchRequester(
 ): Promise<void> {
   const log = logWithIds(deps.log, { requestId: request.id });
   try {
-    const pin = await deps.store.getIdentityPin(request.requesterId);
-    const email = pin?.awsEmail ?? request.requesterEmail;
+    // By the Slack email, without reading for a pin: provisioning uses the match only while its
+    // email is still the one to match, so a pinned person's is looked up afresh (pins are rare).
+    const email = request.requesterEmail;
     const principalId = await deps.provisioner.matchUser(resource, email);
     if (principalId) await deps.store.setRequestPrincipal(request.id, { principalId, email });
   } catch (error) {
