@@ -109,14 +109,15 @@ export class MemorySlots implements AssignmentSlots {
 }
 
 /**
- * STS and IAM calls (a sync's AssumeRole and ListGroups for each account, an IAM group membership).
- * AWS publishes no rate for either (PLATFORM.md B9); pacing each near 20 a second keeps a
- * 1,000-account sync to about a minute without a burst of throttling.
+ * STS, IAM and Organizations calls (a sync's AssumeRole and ListGroups for each account and its
+ * ListAccounts pages, an IAM group membership). AWS publishes no rate for any of them (PLATFORM.md
+ * B8, B9); pacing each near 20 a second keeps a 1,000-account sync to about a minute without a
+ * burst of throttling.
  */
-export const STS_AND_IAM_RATE: RateSettings = { perSecond: 19, burst: 0 };
+export const UNPUBLISHED_RATE: RateSettings = { perSecond: 19, burst: 0 };
 
 /** Latch's AssumeRole calls: STS counts them against Latch's own account, whichever role they assume. */
-export const ASSUME_ROLE_BUCKET: RateBucket = { name: 'sts', rate: STS_AND_IAM_RATE };
+export const ASSUME_ROLE_BUCKET: RateBucket = { name: 'sts', rate: UNPUBLISHED_RATE };
 
 /**
  * Every IAM call Latch sends, in its own account and in member accounts: a sync's listings, the
@@ -124,7 +125,10 @@ export const ASSUME_ROLE_BUCKET: RateBucket = { name: 'sts', rate: STS_AND_IAM_R
  * all of them is the cautious choice, and costs a sync nothing: each account's IAM waits for its
  * AssumeRole anyway.
  */
-export const IAM_BUCKET: RateBucket = { name: 'iam', rate: STS_AND_IAM_RATE };
+export const IAM_BUCKET: RateBucket = { name: 'iam', rate: UNPUBLISHED_RATE };
+
+/** Organizations is a global service: every ListAccounts page Latch reads counts in one place. */
+export const ORGANIZATIONS_BUCKET: RateBucket = { name: 'organizations', rate: UNPUBLISHED_RATE };
 
 /**
  * "The rate of lookup requests is limited to two per second, per account, per Region" (PLATFORM.md

@@ -9,6 +9,7 @@ import {
   type CallRate,
   IAM_BUCKET,
   IDENTITY_CENTER_BUCKET,
+  ORGANIZATIONS_BUCKET,
   processCallLimits,
   type RateBucket,
 } from './call-limits.js';
@@ -163,6 +164,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   limitCallRate(clients.identityStore, IDENTITY_CENTER_BUCKET, callRate);
   limitCallRate(clients.ssoAdmin, IDENTITY_CENTER_BUCKET, callRate);
   limitCallRate(clients.iam, IAM_BUCKET, callRate);
+  limitCallRate(clients.organizations, ORGANIZATIONS_BUCKET, callRate);
   return clients;
 }
 

@@ -274,7 +274,7 @@ describe('catalog discovery across an organization (real SDK, local AWS)', () =>
     }
   });
 
-  it('takes every STS AssumeRole and IAM call from the limits it is given, which replicas share', async () => {
+  it('takes every STS AssumeRole, IAM and Organizations call from the limits it is given, which replicas share', async () => {
     const taken: string[] = [];
     await discoverCatalog({
       ...settings,
@@ -291,6 +291,8 @@ describe('catalog discovery across an organization (real SDK, local AWS)', () =>
     expect(count(['sts'])).toBe(aws.calls.filter((c) => c.operation === 'AssumeRole').length);
     expect(count(['iam'])).toBe(calls(['iam']));
     expect(count(['identity-center'])).toBe(calls(['sso', 'identitystore']));
+    expect(count(['organizations'])).toBe(calls(['organizations']));
+    expect(count(['organizations'])).toBeGreaterThan(1);
     expect(count(['sts'])).toBeGreaterThan(40);
   });
 
