@@ -212,13 +212,13 @@ export interface CatalogEntry extends DiscoveredResource {
   lastSeenAt: Date;
 }
 
-/** An admin's hand-made link: this Slack user is matched in AWS by `awsEmail`, not their Slack email. */
-/** The AWS user a requester was matched to right after filing, and the email (a pin's or Slack's) that matched. */
+/** The AWS user a request's requester was matched to right after filing, and the email that matched. */
 export interface MatchedPrincipal {
   principalId: string;
   email: string;
 }
 
+/** An admin's hand-made link: this Slack user is matched in AWS by `awsEmail`, not their Slack email. */
 export interface IdentityPin {
   slackUserId: string;
   awsEmail: string;

@@ -130,7 +130,7 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<AccessChange
 /**
  * An admin's pin decides whom AWS matches (approvals still went by the Slack identity). The user
  * matched after filing is the one the approvers approved, and is used while the email that matched
- * it is still the one to match: a pin made or removed since sends the grant to a fresh lookup.
+ * it is still the one to match: under a pin, whenever it was made, the grant is looked up afresh.
  */
 export function whomToMatch(
   grant: Pick<Grant, 'requesterEmail'>,
