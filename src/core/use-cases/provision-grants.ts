@@ -7,8 +7,9 @@ import {
   statusesBefore,
 } from '../grant-lifecycle.js';
 import { logWithIds } from '../log-with-ids.js';
-import type { Grant, MatchedPrincipal } from '../model.js';
+import type { Grant } from '../model.js';
 import type { LatchDeps } from '../ports.js';
+import { whomToMatch } from '../whom-to-match.js';
 import { type AccessChange, changeInSlot, changesInOneSlot } from './access-change-slots.js';
 import { afterCommit } from './after-commit.js';
 import { postAudit } from './post-audit.js';
@@ -125,19 +126,6 @@ async function provisionOne(deps: LatchDeps, grant: Grant): Promise<AccessChange
     });
   };
   return { grant: active, announce };
-}
-
-/**
- * An admin's pin decides whom AWS matches (approvals still went by the Slack identity). The user
- * matched after filing is the one the approvers approved, and is used while the email that matched
- * it is still the one to match: under a pin, whenever it was made, the grant is looked up afresh.
- */
-export function whomToMatch(
-  grant: Pick<Grant, 'requesterEmail'>,
-  identity: { pinnedEmail?: string; matched?: MatchedPrincipal },
-): { email: string; matchedId?: string } {
-  const email = identity.pinnedEmail ?? grant.requesterEmail;
-  return identity.matched?.email === email ? { email, matchedId: identity.matched.principalId } : { email };
 }
 
 async function fail(deps: LatchDeps, grant: Grant, reason: string): Promise<undefined> {
