@@ -128,7 +128,7 @@ export async function benchAckLatency(sizes: AckSizes): Promise<AckResult> {
   }
 }
 
-/** The pending requests the load's `Approve` clicks decide: one for every three requests. */
+/** The pending requests the load's `Approve` clicks decide (one for every three requests), as filing leaves them. */
 export async function seedApprovals(world: BenchWorld, db: Kysely<Database>, total: number): Promise<void> {
   await insertPendingRequests(
     db,
@@ -139,6 +139,7 @@ export async function seedApprovals(world: BenchWorld, db: Kysely<Database>, tot
         requesterId: user?.slackId ?? '',
         requesterEmail: user?.email ?? '',
         resourceId: `team-${1 + (i % TEAMS)}`,
+        ...(user ? { matchedPrincipalId: user.awsUserId } : {}),
       };
     }),
     new Date(),
