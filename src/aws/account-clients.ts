@@ -42,6 +42,8 @@ export interface CrossAccountSettings {
    * leaves them out, so that one throttled account does not slow the others.
    */
   adaptiveRetries?: boolean;
+  /** Per attempt, `AWS_IDLE_TIMEOUT_MS` unless given (tests shorten it). */
+  idleTimeoutMs?: number;
 }
 
 /** An AssumeRole into a member account failed; names the account and role. */
@@ -152,7 +154,7 @@ export class AccountClients {
     let client = cache.get(accountId);
     if (!client) {
       const pending = this.assumeRole(accountId).then((credentials) => {
-        const created = create(clientConfig(this.settings.region, credentials));
+        const created = create(clientConfig(this.settings.region, credentials, this.settings.idleTimeoutMs));
         this.created.push(created);
         return created;
       });
@@ -170,7 +172,7 @@ export class AccountClients {
     const provider = fromTemporaryCredentials({
       params: { RoleArn: roleArn, RoleSessionName: 'latch', ExternalId: this.settings.externalId },
       clientConfig: {
-        ...clientConfig(this.settings.region),
+        ...clientConfig(this.settings.region, undefined, this.settings.idleTimeoutMs),
         ...this.retries(this.stsLimiter),
       },
       clientPlugins: [callRatePlugin(ASSUME_ROLE_BUCKET, this.callRate)],

@@ -47,6 +47,7 @@ export class AwsProvisioner implements AccessProvisioner {
       ...(settings.region ? { region: settings.region } : {}),
       ...(settings.onCall ? { onCall: settings.onCall } : {}),
       callRate: this.limits.callRate,
+      ...(settings.idleTimeoutMs ? { idleTimeoutMs: settings.idleTimeoutMs } : {}),
     });
     this.accounts = new AccountClients(this.clients, settings);
     this.identityCenter = new IdentityCenterLocator(this.clients.ssoAdmin, settings);

@@ -36,7 +36,18 @@ export interface AwsClientOptions {
   onCall?: CallListener;
   /** Paces every Identity Center and IAM call; the process's in-memory limits when not given. */
   callRate?: CallRate;
+  /** `AWS_IDLE_TIMEOUT_MS` unless given (tests shorten it). */
+  idleTimeoutMs?: number;
 }
+
+/**
+ * Per attempt: a connection not made, or an answer silent, this long fails as a `TimeoutError`,
+ * which the SDK retries. Without it the Identity Center, SSO Admin and CloudTrail clients wait for
+ * ever on a stalled connection (IAM, STS and Organizations 5 minutes), and so would the grant or
+ * revocation waiting on them. AWS answers these calls in well under a second.
+ */
+export const AWS_IDLE_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 3_000;
 
 /** Retries: throttling and 5xx, with the SDK's jittered backoff. AWS_MAX_ATTEMPTS still wins when set. */
 const DEFAULT_MAX_ATTEMPTS = 5;
@@ -130,21 +141,31 @@ export function sharedRateLimiter(): SharedRateLimiter {
   return new DefaultRateLimiter({ beta: 0.9 });
 }
 
-/** Region and retries only: endpoints come from the SDK's own configuration (AWS_ENDPOINT_URL_*). */
+/** Region, retries and timeouts only: endpoints come from the SDK's own configuration (AWS_ENDPOINT_URL_*). */
 export function clientConfig(
   region: string | undefined,
   credentials?: Credentials,
-): { region?: string; maxAttempts?: number; credentials?: Credentials } {
+  idleTimeoutMs = AWS_IDLE_TIMEOUT_MS,
+): {
+  region?: string;
+  maxAttempts?: number;
+  credentials?: Credentials;
+  requestHandler: { connectionTimeout: number; socketTimeout: number };
+} {
   return {
     ...(region ? { region } : {}),
     ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: DEFAULT_MAX_ATTEMPTS }),
     ...(credentials ? { credentials } : {}),
+    requestHandler: {
+      connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, idleTimeoutMs),
+      socketTimeout: idleTimeoutMs,
+    },
   };
 }
 
 /** Clients for Latch's own account, with the default credential chain. */
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  const config = clientConfig(options.region);
+  const config = clientConfig(options.region, undefined, options.idleTimeoutMs);
   const clients: AwsClients = {
     identityStore: new IdentitystoreClient(config),
     ssoAdmin: new SSOAdminClient(config),

@@ -41,6 +41,35 @@ describe('AwsProvisioner for IAM groups (real SDK, local AWS)', () => {
   });
   beforeEach(() => aws.reset());
 
+  it('gives up on a member account’s AssumeRole or IAM call that AWS never answers, as worth retrying', async () => {
+    const impatient = new AwsProvisioner({
+      region: 'us-east-1',
+      role: ROLE_NAME,
+      externalId: EXTERNAL_ID,
+      idleTimeoutMs: 300,
+    });
+    const revoke = () => impatient.revoke(readOnly(MEMBER_ACCOUNT), 'legacy');
+    try {
+      for (const operation of ['AssumeRole', 'ListGroupsForUser']) {
+        aws.stallNext(operation);
+        const startedAt = Date.now();
+        await expect(revoke(), operation).rejects.toMatchObject({
+          retriable: true,
+          message: expect.stringContaining('TimeoutError'),
+        });
+        expect(Date.now() - startedAt, operation).toBeLessThan(5000);
+      }
+      // The next attempts, as the sweep makes them, go through.
+      expect(await revoke()).toEqual({ changed: false });
+      const answered = (operation: string) =>
+        aws.calls.filter((c) => c.operation === operation).map((c) => c.status);
+      expect(answered('AssumeRole')).toEqual([0, 200]);
+      expect(answered('ListGroupsForUser')).toEqual([0, 200]);
+    } finally {
+      impatient.destroy();
+    }
+  });
+
   it('adds and removes a member-account user through the cross-account role, idempotently', async () => {
     const resource = readOnly(MEMBER_ACCOUNT);
     expect(await provisioner.grant(resource, 'dave@example.com')).toEqual({

@@ -162,6 +162,33 @@ describe('AwsProvisioner for Identity Center groups (real SDK, local AWS)', () =
     });
   });
 
+  it('gives up on a call AWS takes and never answers, as worth retrying, instead of waiting for ever', async () => {
+    const impatient = new AwsProvisioner({
+      region: 'us-east-1',
+      identityStoreId: 'd-1234567890',
+      idleTimeoutMs: 300,
+    });
+    try {
+      await impatient.grant(resource, 'alice.work@example.com');
+      aws.removeMembership(resource.groupId ?? '', alice);
+      aws.stallNext('CreateGroupMembership');
+      const startedAt = Date.now();
+      const error = await impatient.grant(resource, 'alice.work@example.com').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProvisioningError);
+      expect(error).toMatchObject({ retriable: true, message: expect.stringContaining('TimeoutError') });
+      expect(Date.now() - startedAt).toBeLessThan(5000);
+      expect(aws.calls.filter((c) => c.operation === 'CreateGroupMembership').map((c) => c.status)).toEqual([
+        200, 0,
+      ]);
+
+      // The next attempt, as the sweep makes it, goes through.
+      expect((await impatient.grant(resource, 'alice.work@example.com')).changed).toBe(true);
+      expect(aws.isMember(resource.groupId ?? '', alice)).toBe(true);
+    } finally {
+      impatient.destroy();
+    }
+  });
+
   it('marks throttling as worth retrying and access denied as not', async () => {
     aws.failNext('CreateGroupMembership', { status: 400, type: 'ThrottlingException' });
     await expect(provisioner.grant(resource, 'alice.work@example.com')).rejects.toMatchObject({

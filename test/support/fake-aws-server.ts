@@ -101,6 +101,11 @@ export interface FakeAwsServer {
   readonly calls: ReadonlyArray<FakeAwsCall>;
   /** Queue faults: the next `times` calls of `operation` answer with this error instead of running. */
   failNext(operation: string, fault: FakeAwsFault): void;
+  /**
+   * The next `times` calls of `operation` are taken and never answered, as over a stalled
+   * connection: nothing runs, and the caller must give up by itself. Recorded with status 0.
+   */
+  stallNext(operation: string, times?: number): void;
   /** Throttle calls above `perSecond` per second, per service (all services when none is named). Off by default. */
   setRateLimit(perSecond: number | undefined, service?: FakeAwsService): void;
   /** Answer every `n`th call (counted over all services) with the service's throttling error; undefined turns it off. */
@@ -253,6 +258,7 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     cloudTrailService(cloudTrail),
   ];
   const faults = new Map<string, Array<FakeAwsFault & { left: number }>>();
+  const stalls = new Map<string, number>();
   const recent = new Map<FakeAwsService, number[]>();
   const rateLimits = new Map<FakeAwsService | 'all', number>();
   const waiters = new Set<Waiter<FakeAwsCall>>();
@@ -439,6 +445,22 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
         waiter.resolve(arrival);
       }
     }
+    const stallsLeft = stalls.get(request.operation) ?? 0;
+    if (stallsLeft > 0) {
+      stalls.set(request.operation, stallsLeft - 1);
+      const { operation, input, accessKeyId, region } = request;
+      record({
+        service: request.service.service,
+        operation,
+        input,
+        status: 0,
+        at,
+        accessKeyId,
+        account,
+        region,
+      });
+      return; // the response stays open until the caller gives up or the server closes
+    }
     const draw = randomFaults?.draw(request.service.service) ?? { delayMs: 0 };
     if (latency + draw.delayMs > 0) await sleep(latency + draw.delayMs);
     let reply: Reply;
@@ -499,6 +521,9 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     get calls() {
       return calls;
     },
+    stallNext(operation, times = 1) {
+      stalls.set(operation, (stalls.get(operation) ?? 0) + times);
+    },
     failNext(operation, fault) {
       const queue = faults.get(operation) ?? [];
       queue.push({ ...fault, left: fault.times ?? 1 });
@@ -532,6 +557,7 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     reset() {
       calls = [];
       faults.clear();
+      stalls.clear();
       recent.clear();
       rateLimits.clear();
       throttleNth = undefined;
