@@ -1,3 +1,4 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ProvisioningError } from '../core/errors.js';
 import type { Resource } from '../core/model.js';
@@ -8,7 +9,7 @@ import { type CallLimits, processCallLimits } from './call-limits.js';
 import { type AwsClients, createAwsClients, destroyAwsClients } from './clients.js';
 import { type ActivitySummary, CloudTrailActivity } from './cloudtrail-activity.js';
 import { addToIamGroup, iamGroupMembers, removeFromIamGroup } from './iam-groups.js';
-import { findIamUser } from './iam-users.js';
+import { findIamUser, type IamUserDirectory, readIamUsers } from './iam-users.js';
 import { IdentityCenterLocator } from './identity-center.js';
 import { addGroupMember, groupMembers, removeGroupMember } from './identity-center-groups.js';
 import { findIdentityCenterUser } from './identity-directory.js';
@@ -40,6 +41,7 @@ export class AwsProvisioner implements AccessProvisioner {
   private readonly limits: CallLimits;
   private readonly userIds = new UserIdCache();
   private readonly lookups = new Map<string, Promise<string>>();
+  private readonly iamReads = new Map<string, Promise<IamUserDirectory>>();
 
   constructor(private readonly settings: AwsProvisionerSettings) {
     this.limits = settings.callLimits ?? processCallLimits();
@@ -94,7 +96,7 @@ export class AwsProvisioner implements AccessProvisioner {
       case 'iam_group': {
         const accountId = need(resource, 'accountId');
         const iam = await this.accounts.iam(accountId);
-        const principalId = await findIamUser(iam, accountId, email);
+        const principalId = findIamUser(await this.iamUsersOf(accountId, iam), accountId, email);
         const { changed } = await addToIamGroup(iam, need(resource, 'groupName'), principalId);
         return { principalId, changed };
       }
@@ -149,6 +151,20 @@ export class AwsProvisioner implements AccessProvisioner {
         })
         .finally(() => this.lookups.delete(email));
       this.lookups.set(email, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * An account's IAM users, read once for all the grants that need them at the same moment: a read
+   * is a call per user, paced with every other IAM call, so ten grants each reading alone took ten
+   * times as long. Nothing is kept once the read ends: a user tagged since is found by the next grant.
+   */
+  private iamUsersOf(accountId: string, iam: IAMClient): Promise<IamUserDirectory> {
+    let pending = this.iamReads.get(accountId);
+    if (!pending) {
+      pending = readIamUsers(iam).finally(() => this.iamReads.delete(accountId));
+      this.iamReads.set(accountId, pending);
     }
     return pending;
   }

@@ -6,13 +6,14 @@ const EMAIL_TAGS = ['email', 'Email'];
 /** How many ListUserTags calls run at once while scanning an account's users. */
 const TAG_READS_AT_ONCE = 4;
 
+/** An account's IAM users, in ListUsers order, each with the emails its `email`/`Email` tags hold (lower case). */
+export type IamUserDirectory = ReadonlyArray<{ userName: string; emails: readonly string[] }>;
+
 /**
- * Email → IAM user name in one account (DESIGN §1): the user tagged `email` (or `Email`) with it,
- * else the user named the email, else the user named its local part. Two users tagged with the
- * same email is an error, never a guess. Tags are not in ListUsers, so each user's tags are read.
+ * Every IAM user of an account with its email tags. Tags are not in ListUsers, so each user's are
+ * read: one call per user, which is why grants in one account share a read (`AwsProvisioner`).
  */
-export async function findIamUser(client: IAMClient, accountId: string, email: string): Promise<string> {
-  const wanted = email.toLowerCase();
+export async function readIamUsers(client: IAMClient): Promise<IamUserDirectory> {
   const names: string[] = [];
   try {
     for await (const page of paginateListUsers({ client }, {})) {
@@ -21,15 +22,25 @@ export async function findIamUser(client: IAMClient, accountId: string, email: s
   } catch (error) {
     throw toProvisioningError('iam:ListUsers', error);
   }
-
-  const tagged: string[] = [];
+  const users: Array<{ userName: string; emails: string[] }> = [];
   for (let i = 0; i < names.length; i += TAG_READS_AT_ONCE) {
     const batch = names.slice(i, i + TAG_READS_AT_ONCE);
-    const matches = await Promise.all(batch.map((name) => hasEmailTag(client, name, wanted)));
-    batch.forEach((name, j) => {
-      if (matches[j]) tagged.push(name);
+    const emails = await Promise.all(batch.map((name) => emailTags(client, name)));
+    batch.forEach((userName, j) => {
+      if (emails[j]) users.push({ userName, emails: emails[j] });
     });
   }
+  return users;
+}
+
+/**
+ * Email → IAM user name in one account (DESIGN §1): the user tagged `email` (or `Email`) with it,
+ * else the user named the email, else the user named its local part. Two users tagged with the
+ * same email is an error, never a guess.
+ */
+export function findIamUser(users: IamUserDirectory, accountId: string, email: string): string {
+  const wanted = email.toLowerCase();
+  const tagged = users.filter((u) => u.emails.includes(wanted)).map((u) => u.userName);
   if (tagged.length > 1) {
     throw new ProvisioningError(
       `IAM users ${tagged.join(', ')} in account ${accountId} are all tagged with ${email}; keep the tag on one`,
@@ -40,6 +51,7 @@ export async function findIamUser(client: IAMClient, accountId: string, email: s
   if (byTag) return byTag;
 
   const localPart = wanted.split('@')[0] ?? wanted;
+  const names = users.map((u) => u.userName);
   const byName =
     names.find((name) => name.toLowerCase() === wanted) ??
     names.find((name) => name.toLowerCase() === localPart);
@@ -50,18 +62,18 @@ export async function findIamUser(client: IAMClient, accountId: string, email: s
   );
 }
 
-async function hasEmailTag(client: IAMClient, userName: string, wanted: string): Promise<boolean> {
+/** The user's email tags, lower case; undefined when the user was deleted while the account was read. */
+async function emailTags(client: IAMClient, userName: string): Promise<string[] | undefined> {
+  const emails: string[] = [];
   try {
     for await (const page of paginateListUserTags({ client }, { UserName: userName })) {
-      const tags = page.Tags ?? [];
-      if (tags.some((t) => EMAIL_TAGS.includes(t.Key ?? '') && t.Value?.trim().toLowerCase() === wanted)) {
-        return true;
+      for (const tag of page.Tags ?? []) {
+        if (EMAIL_TAGS.includes(tag.Key ?? '') && tag.Value) emails.push(tag.Value.trim().toLowerCase());
       }
     }
-    return false;
+    return emails;
   } catch (error) {
-    // The user was deleted while we scanned: not a match.
-    if ((error as Error).name === 'NoSuchEntityException') return false;
+    if ((error as Error).name === 'NoSuchEntityException') return undefined;
     throw toProvisioningError('iam:ListUserTags', error);
   }
 }
