@@ -186,7 +186,9 @@ describe(`Latch killed with SIGKILL ${ROUNDS} times on ${DIALECT}`, () => {
         (c) => c.grants.provisioning === 0 && c.grants.revoking === 0,
         REVOCATION_BOUND_MS + 5000,
       ).catch((error: unknown) => {
-        throw new Error(`${String(error)}\nLATCH_CRASH_SEED=${SEED}; Latch's last lines:\n${tail(last.lines, 80)}`);
+        throw new Error(
+          `${String(error)}\nLATCH_CRASH_SEED=${SEED}; Latch's last lines:\n${tail(last.lines, 80)}`,
+        );
       });
       const stoppedAt = Date.now();
       expect(await last.stop()).toBe(0);
