@@ -96,7 +96,7 @@ export class AwsProvisioner implements AccessProvisioner {
       case 'iam_group': {
         const accountId = need(resource, 'accountId');
         const iam = await this.accounts.iam(accountId);
-        const principalId = findIamUser(await this.iamUsersOf(accountId, iam), accountId, email);
+        const principalId = await this.iamUserFor(accountId, iam, email);
         const { changed } = await addToIamGroup(iam, need(resource, 'groupName'), principalId);
         return { principalId, changed };
       }
@@ -156,11 +156,25 @@ export class AwsProvisioner implements AccessProvisioner {
   }
 
   /**
-   * An account's IAM users, read once for all the grants that need them at the same moment: a read
-   * is a call per user, paced with every other IAM call, so ten grants each reading alone took ten
-   * times as long. Nothing is kept once the read ends: a user tagged since is found by the next grant.
+   * The email's IAM user, from a read of the account's users shared by all the grants that need one
+   * at the same moment: a read is a call per user, paced with every other IAM call, so ten grants
+   * each reading alone took ten times as long. A grant that joined a read already under way and
+   * found no one reads again, so a user made or tagged just before it asked is not missed. Nothing
+   * is kept once a read ends.
    */
-  private iamUsersOf(accountId: string, iam: IAMClient): Promise<IamUserDirectory> {
+  private async iamUserFor(accountId: string, iam: IAMClient, email: string): Promise<string> {
+    const underWay = this.iamReads.get(accountId);
+    if (underWay) {
+      try {
+        return findIamUser(await underWay, accountId, email);
+      } catch (error) {
+        if (!(error instanceof ProvisioningError) || error.retriable) throw error;
+      }
+    }
+    return findIamUser(await this.readIamUsers(accountId, iam), accountId, email);
+  }
+
+  private readIamUsers(accountId: string, iam: IAMClient): Promise<IamUserDirectory> {
     let pending = this.iamReads.get(accountId);
     if (!pending) {
       pending = readIamUsers(iam).finally(() => this.iamReads.delete(accountId));

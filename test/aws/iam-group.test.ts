@@ -279,6 +279,30 @@ describe('IAM calls paced like every other AWS service (real SDK, local AWS)', {
     }
   });
 
+  it('reads the account again for a grant that joined a read begun before its user was made', async () => {
+    const aws = await startLocalAws();
+    aws.iam.addGroup(aws.accountId, { groupName: 'ReadOnly' });
+    for (const userName of ['ann', 'ben', 'cy', 'di']) aws.iam.addUser(aws.accountId, { userName });
+    aws.setLatency(100);
+    const provisioner = new AwsProvisioner({
+      region: 'us-east-1',
+      callLimits: { callRate: new MemoryCallRate(), assignmentSlots: new MemorySlots() },
+    });
+    try {
+      const first = provisioner.grant(readOnly(aws.accountId), 'ann@example.com');
+      // Ann's grant has listed the users and is reading their tags when Eve is made and asks.
+      await aws.waitForCall('ListUsers', () => true);
+      aws.iam.addUser(aws.accountId, { userName: 'eve' });
+      const second = provisioner.grant(readOnly(aws.accountId), 'eve@example.com');
+
+      expect((await Promise.all([first, second])).map((r) => r.principalId)).toEqual(['ann', 'eve']);
+      expect(aws.calls.filter((c) => c.operation === 'ListUsers')).toHaveLength(2);
+    } finally {
+      provisioner.destroy();
+      await aws.close();
+    }
+  });
+
   it('takes every IAM and AssumeRole call of a grant and a revocation from the limits it is given', async () => {
     const aws = await startLocalAws();
     addMemberAccount(aws);
