@@ -104,17 +104,8 @@ export class AwsProvisioner implements AccessProvisioner {
   }
 
   async matchUser(resource: Resource, email: string): Promise<string | undefined> {
-    switch (resource.kind) {
-      case 'sso_group':
-        return this.userIds.get(email) ?? this.lookUpUser(await this.identityCenter.identityStoreId(), email);
-      case 'sso_permission_set':
-        return (
-          this.userIds.get(email) ??
-          this.lookUpUser((await this.identityCenter.instance()).identityStoreId, email)
-        );
-      case 'iam_group':
-        return undefined;
-    }
+    if (resource.kind === 'iam_group') return undefined;
+    return this.userIds.get(email) ?? this.lookUpUser(await this.identityCenter.identityStoreId(), email);
   }
 
   /**
