@@ -101,7 +101,7 @@ export async function discoverCatalog(settings: DiscoverySettings): Promise<Cata
 
 type Fail = (step: string, error: unknown, accountId?: string) => void;
 
-/** Before the accounts AWS throttled past the SDK's retries are read again, more slowly. */
+/** Before the accounts and permission sets AWS throttled past the SDK's retries are read again, more slowly. */
 const RETRY_AFTER_MS = 2_000;
 
 /**
@@ -121,7 +121,40 @@ export async function readAccounts<T>(
   return (await readAccountsAsListed(onePage(), read, fail, stepOf)).found;
 }
 
-type Outcome<T> = { found: T[] } | { error: unknown };
+type Outcome<T> = { found: T } | { error: unknown };
+
+const settle = <T>(work: Promise<T>): Promise<Outcome<T>> =>
+  work.then(
+    (found) => ({ found }),
+    (error: unknown) => ({ error }),
+  );
+
+/**
+ * After the rest, the items whose first try failed in a way a later try may fix (throttled past the
+ * SDK's retries) are tried once more, two at a time; returns every item's final outcome.
+ */
+async function tryAgainAfterTheRest<I, T>(
+  items: ReadonlyArray<I>,
+  outcomes: ReadonlyArray<Outcome<T>>,
+  read: (item: I) => Promise<T>,
+): Promise<Array<Outcome<T>>> {
+  const final = [...outcomes];
+  const again = items.flatMap((item, i) => {
+    const outcome = outcomes[i];
+    return outcome && 'error' in outcome && isRetriable(outcome.error) ? [{ item, i }] : [];
+  });
+  if (!again.length) return final;
+  await sleep(RETRY_AFTER_MS);
+  const narrow = pLimit(2);
+  await Promise.all(
+    again.map(({ item, i }) =>
+      narrow(async () => {
+        final[i] = await settle(read(item));
+      }),
+    ),
+  );
+  return final;
+}
 
 /** `readAccounts` over accounts still being listed: each page's accounts are read as it arrives. */
 export async function readAccountsAsListed<T>(
@@ -130,39 +163,18 @@ export async function readAccountsAsListed<T>(
   fail: Fail,
   stepOf: (error: unknown) => string = () => 'iam:ListGroups',
 ): Promise<{ accounts: Account[]; found: T[][] }> {
-  const attempt = (limit: ReturnType<typeof pLimit>, account: Account): Promise<Outcome<T>> =>
-    limit(() =>
-      read(account).then(
-        (found) => ({ found }),
-        (error: unknown) => ({ error }),
-      ),
-    );
   const wide = pLimit(ACCOUNTS_AT_ONCE);
   const accounts: Account[] = [];
-  const started: Array<Promise<Outcome<T>>> = [];
+  const started: Array<Promise<Outcome<T[]>>> = [];
   for await (const page of pages) {
     for (const account of page) {
       accounts.push(account);
-      started.push(attempt(wide, account));
+      started.push(wide(() => settle(read(account))));
     }
   }
-  const first = await Promise.all(started);
-  const again = accounts.filter((_, i) => {
-    const outcome = first[i];
-    return outcome && 'error' in outcome && isRetriable(outcome.error);
-  });
-  const retried = new Map<string, Outcome<T>>();
-  if (again.length) {
-    await sleep(RETRY_AFTER_MS);
-    const narrow = pLimit(2);
-    const outcomes = await Promise.all(again.map((account) => attempt(narrow, account)));
-    again.forEach((account, i) => {
-      const outcome = outcomes[i];
-      if (outcome) retried.set(account.id, outcome);
-    });
-  }
+  const outcomes = await tryAgainAfterTheRest(accounts, await Promise.all(started), read);
   const found = accounts.map((account, i) => {
-    const outcome = retried.get(account.id) ?? first[i];
+    const outcome = outcomes[i];
     if (!outcome || 'found' in outcome) return outcome?.found ?? [];
     fail(stepOf(outcome.error), outcome.error, account.id);
     return [];
@@ -233,39 +245,36 @@ async function permissionSets(
     fail('sso:ListPermissionSets', error);
     return [];
   }
-  const limit = pLimit(PERMISSION_SETS_AT_ONCE);
-  const found = await Promise.all(
-    arns.map((arn) =>
-      limit(async (): Promise<DiscoveredResource[]> => {
-        try {
-          const described = await clients.ssoAdmin.send(
-            new DescribePermissionSetCommand({ InstanceArn: instanceArn, PermissionSetArn: arn }),
-          );
-          const name = described.PermissionSet?.Name ?? arn.split('/').at(-1) ?? arn;
-          const accountIds: string[] = [];
-          for await (const page of paginateListAccountsForProvisionedPermissionSet(
-            { client: clients.ssoAdmin },
-            { InstanceArn: instanceArn, PermissionSetArn: arn },
-          )) {
-            accountIds.push(...(page.AccountIds ?? []));
-          }
-          return accountIds.map((accountId) =>
-            discovered({
-              kind: 'sso_permission_set',
-              name,
-              accountId,
-              accountName: accountId,
-              permissionSetArn: arn,
-            }),
-          );
-        } catch (error) {
-          fail('sso:DescribePermissionSet', error);
-          return [];
-        }
+  const readOne = async (arn: string): Promise<DiscoveredResource[]> => {
+    const described = await clients.ssoAdmin.send(
+      new DescribePermissionSetCommand({ InstanceArn: instanceArn, PermissionSetArn: arn }),
+    );
+    const name = described.PermissionSet?.Name ?? arn.split('/').at(-1) ?? arn;
+    const accountIds: string[] = [];
+    for await (const page of paginateListAccountsForProvisionedPermissionSet(
+      { client: clients.ssoAdmin },
+      { InstanceArn: instanceArn, PermissionSetArn: arn },
+    )) {
+      accountIds.push(...(page.AccountIds ?? []));
+    }
+    return accountIds.map((accountId) =>
+      discovered({
+        kind: 'sso_permission_set',
+        name,
+        accountId,
+        accountName: accountId,
+        permissionSetArn: arn,
       }),
-    ),
-  );
-  return found.flat();
+    );
+  };
+  const limit = pLimit(PERMISSION_SETS_AT_ONCE);
+  const first = await Promise.all(arns.map((arn) => limit(() => settle(readOne(arn)))));
+  const outcomes = await tryAgainAfterTheRest(arns, first, readOne);
+  return outcomes.flatMap((outcome) => {
+    if ('found' in outcome) return outcome.found;
+    fail('sso:DescribePermissionSet', outcome.error);
+    return [];
+  });
 }
 
 async function identityCenterGroups(

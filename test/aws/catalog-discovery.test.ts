@@ -107,6 +107,7 @@ describe('catalog discovery across an organization (real SDK, local AWS)', () =>
   let half: Run;
   let full: Run;
   let added: string[];
+  let readOnlyAccess: string;
   const unreachable = [WRONG_EXTERNAL_ID, NO_ROLE];
 
   beforeAll(async () => {
@@ -128,7 +129,7 @@ describe('catalog discovery across an organization (real SDK, local AWS)', () =>
 
     // Permission sets provisioned to some accounts each, one to none; Identity Center groups.
     org.addPermissionSet('AdministratorAccess', [aws.accountId, ...first.slice(0, 7)]);
-    org.addPermissionSet(
+    readOnlyAccess = org.addPermissionSet(
       'ReadOnlyAccess',
       first.filter((_, i) => i % 3 === 0),
     );
@@ -239,6 +240,38 @@ describe('catalog discovery across an organization (real SDK, local AWS)', () =>
     expect(result.failures.map((f) => f.accountId).sort()).toEqual([WRONG_EXTERNAL_ID, NO_ROLE].sort());
     expect(keysOf(result)).toEqual(org.expectedKeys(unreachable));
     expect(aws.calls.filter((c) => c.operation === 'AssumeRole' && c.status === 400)).toHaveLength(1);
+  });
+
+  it('reads again, after the rest, a permission set whose description AWS throttled past the SDK’s retries', {
+    timeout: 30_000,
+  }, async () => {
+    aws.failNext('DescribePermissionSet', { status: 400, type: 'ThrottlingException' });
+    const result = await discoverCatalog(settings);
+    expect(result.failures.map((f) => f.accountId).sort()).toEqual([WRONG_EXTERNAL_ID, NO_ROLE].sort());
+    expect(keysOf(result)).toEqual(org.expectedKeys(unreachable));
+    expect(aws.calls.filter((c) => c.operation === 'DescribePermissionSet' && c.status === 400)).toHaveLength(
+      1,
+    );
+  });
+
+  it('reports a permission set AWS throttled on its second read too, and keeps every other resource', {
+    timeout: 30_000,
+  }, async () => {
+    aws.failNext('DescribePermissionSet', {
+      status: 400,
+      type: 'ThrottlingException',
+      times: 2,
+      when: (input) => input.PermissionSetArn === readOnlyAccess,
+    });
+    const result = await discoverCatalog(settings);
+    expect(result.failures.filter((f) => f.step === 'sso:DescribePermissionSet')).toEqual([
+      { step: 'sso:DescribePermissionSet', error: expect.stringContaining('ThrottlingException') },
+    ]);
+    // Only that permission set's assignments are missing; every other resource is found.
+    expect(keysOf(result)).toEqual(
+      org.expectedKeys(unreachable).filter((k) => !k.endsWith(`:${readOnlyAccess}`)),
+    );
+    expect(keysOf(result).length).toBeLessThan(org.expectedKeys(unreachable).length);
   });
 
   it('keeps and reads the accounts listed before ListAccounts failed part-way', async () => {

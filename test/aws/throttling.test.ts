@@ -121,25 +121,40 @@ describe('a third of AWS calls throttled (real SDK, local AWS)', { timeout: 20_0
     expect(aws.iam.membersOf(MEMBER_ACCOUNT, 'ReadOnly')).toEqual([]);
     expect(throttled()).toBeGreaterThan(0);
   });
+});
+
+/**
+ * Discovery sends bursts (eight accounts at once) and, unpaced, meets AWS's per-second limit the way
+ * a replica sharing the budget with another tool would: every call over the limit is throttled, and
+ * the SDK's retries and adaptive rate carry each command through.
+ */
+describe('AWS throttling discovery above its rate (real SDK, local AWS)', { timeout: 20_000 }, () => {
+  let aws: FakeAwsServer;
+
+  beforeAll(async () => {
+    aws = await startLocalAws();
+    delete process.env.AWS_MAX_ATTEMPTS;
+  });
+  afterAll(async () => {
+    await aws.close();
+  });
 
   it('discovers the catalog of ten accounts completely, counting commands rather than retries', async () => {
-    const accounts = Array.from({ length: 9 }, (_, i) => {
+    const accounts = Array.from({ length: 10 }, (_, i) => {
       const id = addMemberAccount(aws, String(400_000_000_000 + i), `workload-${i}`);
       aws.iam.addGroup(id, { groupName: `team-${i}` });
       return id;
     });
-    aws.ssoAdmin.provision(powerUser.permissionSetArn ?? '', accounts[0] ?? '');
+    const permissionSet = aws.ssoAdmin.addPermissionSet({ name: 'PowerUser' });
+    for (const id of accounts.slice(0, 3)) aws.ssoAdmin.provision(permissionSet, id);
+    const oncall = aws.addGroup({ displayName: 'oncall' });
     const expected = [
-      `iam_group:${MEMBER_ACCOUNT}:ReadOnly`,
       ...accounts.map((id, i) => `iam_group:${id}:team-${i}`),
-      // The first assignment of the permission set (by the test above) provisioned it there too.
-      ...aws.ssoAdmin
-        .provisionedAccounts(powerUser.permissionSetArn ?? '')
-        .map((id) => `sso_permission_set:${id}:${powerUser.permissionSetArn}`),
-      `sso_group:${oncall.groupId}`,
+      ...accounts.slice(0, 3).map((id) => `sso_permission_set:${id}:${permissionSet}`),
+      `sso_group:${oncall}`,
     ].sort();
+    aws.setRateLimit(4);
 
-    // A command throttled past all its attempts (every third call is) still counts once, as it failed.
     let failedCommands = 0;
     const result = await discoverCatalog({
       region: 'us-east-1',
@@ -148,16 +163,18 @@ describe('a third of AWS calls throttled (real SDK, local AWS)', { timeout: 20_0
       onCall: (_action, error) => {
         if (error) failedCommands += 1;
       },
-      // Unpaced, so the SDK's retries decide where each attempt falls. Paced, Identity Center, STS
-      // and IAM each send a call every 53 ms, and "every third call" can then hit one of them every
-      // time, retries included: a cadence of this fake, not of AWS. Pacing is tested on its own.
+      // Unpaced: Latch's own pacing would keep it under the limit, and nothing would be throttled.
       callLimits: { callRate: { take: async () => {} }, assignmentSlots: new MemorySlots() },
     });
 
     expect(result.failures).toEqual([]);
     expect(result.accounts).toHaveLength(11);
     expect(result.resources.map((r) => r.key).sort()).toEqual(expected);
-    expect(throttled()).toBeGreaterThan(0);
-    expect(result.calls).toBe(aws.calls.filter((c) => c.status === 200).length + failedCommands);
+    // Eight AssumeRole calls at once against four a second: at least four were throttled.
+    const refused = aws.calls.filter((c) => c.status !== 200);
+    expect(refused.filter((c) => c.operation === 'AssumeRole').length).toBeGreaterThanOrEqual(4);
+    expect(refused.every((c) => c.status === 400)).toBe(true);
+    expect(failedCommands).toBe(0);
+    expect(result.calls).toBe(aws.calls.length - refused.length);
   });
 });

@@ -68,6 +68,8 @@ export interface FakeAwsFault {
   fields?: Record<string, unknown>;
   /** Only calls to this service (operation names such as ListGroups exist in several). */
   service?: FakeAwsService;
+  /** Only calls whose input matches, e.g. one permission set among several read at once. */
+  when?: CallPredicate;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a predicate reads the SDK input of whichever operation it waits for
@@ -324,9 +326,12 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     }
   }
 
-  function takeFault(service: FakeAwsService, operation: string): FakeAwsFault | undefined {
+  function takeFault(service: FakeAwsService, operation: string, input: unknown): FakeAwsFault | undefined {
     const queue = faults.get(operation);
-    const index = queue?.findIndex((f) => f.service === undefined || f.service === service) ?? -1;
+    const index =
+      queue?.findIndex(
+        (f) => (f.service === undefined || f.service === service) && (!f.when || matches(f.when, input)),
+      ) ?? -1;
     const fault = queue?.[index];
     if (!queue || !fault) return undefined;
     if (--fault.left <= 0) queue.splice(index, 1);
@@ -386,7 +391,7 @@ export async function startFakeAwsServer(options: FakeAwsServerOptions = {}): Pr
     const denied = authError(service, request.authorization);
     if (denied) throw denied;
     if (request.parseError) throw request.parseError;
-    const fault = takeFault(service.service, operation);
+    const fault = takeFault(service.service, operation, input);
     if (fault) {
       const message = fault.message ?? `${fault.type} (injected)`;
       const error = new AwsError(fault.status, fault.type, message, fault.fields);
