@@ -8,6 +8,10 @@ export interface SeedRequest {
   resourceId: string;
   /** The Identity Center user filing matched the requester to, as `matchRequester` records it. */
   matchedPrincipalId?: string;
+  /** The request's first post in the audit channel, which its later audit lines reply to. */
+  auditThreadTs?: string;
+  /** The approval card filing DMed to each approver of the first step. */
+  cards?: ReadonlyArray<{ recipientId: string; channel: string; ts: string }>;
 }
 
 export interface SeedGrant extends SeedRequest {
@@ -21,17 +25,31 @@ export interface SeedGrant extends SeedRequest {
 
 const BATCH = 500;
 
-/** Pending requests at their first approval step, as `/access request` leaves them (with the matched user, when given). */
+/**
+ * Pending requests at their first approval step, as `/access request` leaves them: with the matched
+ * user, the audit thread and the approval cards' messages, when given.
+ */
 export async function insertPendingRequests(
   db: Kysely<Database>,
   requests: readonly SeedRequest[],
   now: Date,
 ): Promise<void> {
   for (let i = 0; i < requests.length; i += BATCH) {
+    const batch = requests.slice(i, i + BATCH);
     await db
       .insertInto('access_request')
-      .values(requests.slice(i, i + BATCH).map((r) => requestRow(r, now, 'pending')))
+      .values(batch.map((r) => requestRow(r, now, 'pending')))
       .execute();
+    const cards = batch.flatMap((r) =>
+      (r.cards ?? []).map((c) => ({
+        request_id: r.id,
+        step: 0,
+        recipient_id: c.recipientId,
+        channel: c.channel,
+        ts: c.ts,
+      })),
+    );
+    if (cards.length) await db.insertInto('slack_message').values(cards).execute();
   }
 }
 
@@ -89,6 +107,7 @@ function requestRow(r: SeedRequest, at: Date, status: 'pending' | 'approved') {
     ...(r.matchedPrincipalId
       ? { principal_id: r.matchedPrincipalId, principal_email: r.requesterEmail }
       : {}),
+    ...(r.auditThreadTs ? { audit_thread_ts: r.auditThreadTs } : {}),
   };
 }
 
