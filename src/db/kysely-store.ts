@@ -42,6 +42,9 @@ export class KyselyStore implements Store {
     private readonly threads = auditThreads(),
   ) {}
 
+  /** Audit threads this transaction set: not committed yet, so not to be remembered from a read. */
+  private readonly threadsSetHere = new Set<string>();
+
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
     return this.db.transaction().execute((trx) => work(new KyselyStore(trx, this.taker, this.threads)));
@@ -55,6 +58,8 @@ export class KyselyStore implements Store {
     let query = this.db.selectFrom('access_request').selectAll().where('id', '=', id);
     if (options.forUpdate) query = query.forUpdate();
     const row = await query.executeTakeFirst();
+    // A decision reads the request and then posts its audit line: the thread need not be read again.
+    if (row?.audit_thread_ts && !this.threadsSetHere.has(id)) this.threads.set(id, row.audit_thread_ts);
     return row && requestFromRow(row);
   }
 
@@ -453,7 +458,9 @@ export class KyselyStore implements Store {
       .where('id', '=', requestId)
       .where('audit_thread_ts', 'is', null)
       .executeTakeFirst();
-    if (result.numUpdatedRows > 0n && !this.db.isTransaction) this.threads.set(requestId, ts);
+    if (result.numUpdatedRows === 0n) return;
+    if (this.db.isTransaction) this.threadsSetHere.add(requestId);
+    else this.threads.set(requestId, ts);
   }
 
   async insertSlackMessage(ref: SlackMessageRef): Promise<void> {

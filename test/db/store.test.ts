@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessRequest, Grant } from '../../src/core/model.js';
+import { auditThreads } from '../../src/db/audit-threads.js';
 import { KyselyStore } from '../../src/db/kysely-store.js';
 import { createTestDatabase, DIALECT, type TestDatabase } from '../support/test-database.js';
 
@@ -269,6 +270,27 @@ describe(`KyselyStore on ${DIALECT}`, () => {
     await a.setAuditThread(r.id, '1700000000.000003');
     expect(await a.auditThread(r.id)).toBe('1700000000.000002');
     expect(await b.auditThread(r.id)).toBe('1700000000.000002');
+  });
+
+  it('remembers the audit thread of a request it reads, but not one its own transaction set and rolled back', async () => {
+    const [posted, unposted] = [request(), request()];
+    await db.store.insertRequest(posted);
+    await db.store.insertRequest(unposted);
+    await db.store.setAuditThread(posted.id, '1700000000.000004');
+    const threads = auditThreads();
+    const replica = new KyselyStore(db.database.db, {}, threads);
+    await replica.transaction((tx) => tx.getRequest(posted.id, { forUpdate: true }));
+    expect(threads.get(posted.id)).toBe('1700000000.000004');
+
+    await expect(
+      replica.transaction(async (tx) => {
+        await tx.setAuditThread(unposted.id, '1700000000.000005');
+        await tx.getRequest(unposted.id, { forUpdate: true });
+        throw new Error('crash before commit');
+      }),
+    ).rejects.toThrow('crash before commit');
+    expect(threads.has(unposted.id)).toBe(false);
+    expect(await replica.auditThread(unposted.id)).toBeUndefined();
   });
 
   it('moves an expired grant to revoking exactly once', async () => {
