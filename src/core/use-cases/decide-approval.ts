@@ -6,7 +6,7 @@ import { checkDuration } from '../duration.js';
 import { LatchError } from '../errors.js';
 import { isPlausibleId } from '../ids.js';
 import { logWithIds } from '../log-with-ids.js';
-import type { AccessRequest, Decision, Grant, Person, Resource } from '../model.js';
+import type { AccessRequest, Approval, Decision, Grant, Person, Resource } from '../model.js';
 import type { LatchDeps, Store } from '../ports.js';
 import { isFinalRequestStatus } from '../request-lifecycle.js';
 import { auditExcerpt, checkTypedText } from '../typed-text.js';
@@ -25,11 +25,18 @@ export const MAX_REASON_LENGTH = 1000;
  */
 const decisionsAtOnce = pLimit(4);
 
+/** `approvals`: the request's decisions, this one included, as the decision's transaction committed them. */
 export type DecideApprovalResult =
-  | { outcome: 'approved'; request: AccessRequest; resource: Resource; grant: Grant }
-  | { outcome: 'denied'; request: AccessRequest; resource: Resource; reason?: string }
+  | { outcome: 'approved'; request: AccessRequest; resource: Resource; approvals: Approval[]; grant: Grant }
+  | { outcome: 'denied'; request: AccessRequest; resource: Resource; approvals: Approval[]; reason?: string }
   /** This approval counted; more are needed (this step's count, or the next step's approvers). */
-  | { outcome: 'recorded'; request: AccessRequest; resource: Resource; nextApproverRefs: string[] }
+  | {
+      outcome: 'recorded';
+      request: AccessRequest;
+      resource: Resource;
+      approvals: Approval[];
+      nextApproverRefs: string[];
+    }
   /** Someone already decided, or the request was cancelled or expired: nothing changed. */
   | { outcome: 'not_pending'; request: AccessRequest; resource: Resource };
 
@@ -150,7 +157,7 @@ async function recordDecision(
       tier: tier.name,
     });
   }
-  await tx.insertApproval({
+  const decided: Approval = {
     requestId: request.id,
     step: request.currentStep,
     approverId: clicker.slackUserId,
@@ -158,17 +165,19 @@ async function recordDecision(
     decidedAt: now,
     ...(reason ? { reason } : {}),
     ...(shorter?.ok && shorter.seconds < request.durationSeconds ? { durationSeconds: shorter.seconds } : {}),
-  });
+  };
+  await tx.insertApproval(decided);
+  const all = [...approvals, decided];
   if (input.decision === 'deny') {
     const denied = await close(tx, request, 'denied', clicker.slackUserId, now, reason);
-    return { outcome: 'denied', request: denied, resource, ...(reason ? { reason } : {}) };
+    return { outcome: 'denied', request: denied, resource, approvals: all, ...(reason ? { reason } : {}) };
   }
 
   const approvalsThisStep =
     1 + approvals.filter((a) => a.step === request.currentStep && a.decision === 'approve').length;
   if (approvalsThisStep < step.count) {
     await tx.appendAudit({ ...audit, action: 'approval.recorded', detail: { step: request.currentStep } });
-    return { outcome: 'recorded', request, resource, nextApproverRefs: [] };
+    return { outcome: 'recorded', request, resource, approvals: all, nextApproverRefs: [] };
   }
   const nextStep = tier.steps[request.currentStep + 1];
   if (!nextStep) {
@@ -177,7 +186,7 @@ async function recordDecision(
     const allowed = [request.durationSeconds, ...approvals.map((a) => a.durationSeconds ?? Infinity)];
     if (shorter?.ok) allowed.push(shorter.seconds);
     const grant = await startGrant(tx, deps, approved, now, Math.min(...allowed));
-    return { outcome: 'approved', request: approved, resource, grant };
+    return { outcome: 'approved', request: approved, resource, approvals: all, grant };
   }
   const requester = { slackUserId: request.requesterId, email: request.requesterEmail };
   const refs = eligibleApprovers(deps.policy, resource, requester, nextStep, [
@@ -191,6 +200,7 @@ async function recordDecision(
       outcome: 'denied',
       request: await close(tx, request, 'denied', 'latch', now, reason),
       resource,
+      approvals: all,
       reason,
     };
   }
@@ -201,7 +211,7 @@ async function recordDecision(
     action: 'approval.step_completed',
     detail: { step: request.currentStep },
   });
-  return { outcome: 'recorded', request: moved, resource, nextApproverRefs: refs };
+  return { outcome: 'recorded', request: moved, resource, approvals: all, nextApproverRefs: refs };
 }
 
 /** Moves a pending request to its final state, with the audit row, inside `tx`. */
@@ -241,7 +251,7 @@ function reportDecision(deps: LatchDeps, result: DecideApprovalResult, clickerId
 
 async function announceDecision(deps: LatchDeps, result: DecideApprovalResult): Promise<void> {
   const { request, resource } = result;
-  await refreshApprovalCards(deps, request, resource);
+  await refreshApprovalCards(deps, request, resource, 'approvals' in result ? result.approvals : undefined);
   if (result.outcome === 'recorded' && result.nextApproverRefs.length > 0) {
     const approverIds = await resolveApprovers(deps, result.nextApproverRefs);
     await sendApprovalCards(deps, request, resource, approverIds);
