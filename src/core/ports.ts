@@ -47,7 +47,8 @@ export interface Store {
   insertRequest(request: AccessRequest): Promise<void>;
   /** `forUpdate` locks the row until the transaction ends. */
   getRequest(id: string, options?: { forUpdate?: boolean }): Promise<AccessRequest | undefined>;
-  updateRequest(id: string, patch: RequestPatch): Promise<void>;
+  /** With `audit`, its row is written by the same statement, if the request exists. */
+  updateRequest(id: string, patch: RequestPatch, audit?: AuditEvent): Promise<void>;
   listRequests(filter: { requesterId?: string; statuses?: RequestStatus[] }): Promise<AccessRequest[]>;
   /** The newest request by this person for this resource that a person (not Latch) approved after `since`. */
   lastHumanApproval(filter: {
@@ -72,7 +73,8 @@ export interface Store {
   /** The approvals of several requests in one read, in decision order. */
   listApprovalsFor(requestIds: readonly string[]): Promise<Approval[]>;
 
-  insertGrant(grant: Grant): Promise<void>;
+  /** With `audit`, its row is written by the same statement. */
+  insertGrant(grant: Grant, audit?: AuditEvent): Promise<void>;
   getGrant(id: string, options?: { forUpdate?: boolean }): Promise<Grant | undefined>;
   updateGrant(id: string, patch: GrantPatch): Promise<void>;
   /**

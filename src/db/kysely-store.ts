@@ -33,6 +33,20 @@ import {
 } from './rows.js';
 import type { Database } from './schema.js';
 
+const AUDIT_COLUMNS = ['at', 'actor', 'action', 'request_id', 'grant_id', 'detail'] as const;
+
+/** `audit` as the select list of a data-modifying CTE's insert: one row for each row the CTE changed. */
+function auditValues(audit: AuditEvent) {
+  return [
+    sql<Date>`${audit.at}::timestamptz`.as('at'),
+    sql<string>`${audit.actor}::text`.as('actor'),
+    sql<string>`${audit.action}::text`.as('action'),
+    sql<string | null>`${audit.requestId ?? null}::text`.as('request_id'),
+    sql<string | null>`${audit.grantId ?? null}::text`.as('grant_id'),
+    sql<string>`${JSON.stringify(audit.detail ?? {})}::jsonb`.as('detail'),
+  ];
+}
+
 /** The Store port over Kysely; one instance per connection or transaction. */
 export class KyselyStore implements Store {
   constructor(
@@ -63,13 +77,23 @@ export class KyselyStore implements Store {
     return row && requestFromRow(row);
   }
 
-  async updateRequest(id: string, patch: RequestPatch): Promise<void> {
+  async updateRequest(id: string, patch: RequestPatch, audit?: AuditEvent): Promise<void> {
     const row: Record<string, unknown> = {};
     if (patch.status !== undefined) row.status = patch.status;
     if (patch.currentStep !== undefined) row.current_step = patch.currentStep;
     if ('decidedAt' in patch) row.decided_at = patch.decidedAt ?? null;
     if ('decidedBy' in patch) row.decided_by = patch.decidedBy ?? null;
-    await this.db.updateTable('access_request').set(row).where('id', '=', id).execute();
+    const update = this.db.updateTable('access_request').set(row).where('id', '=', id);
+    if (!audit) {
+      await update.execute();
+      return;
+    }
+    await this.db
+      .with('changed', () => update.returning('id'))
+      .insertInto('audit_event')
+      .columns(AUDIT_COLUMNS)
+      .expression((eb) => eb.selectFrom('changed').select(auditValues(audit)))
+      .execute();
   }
 
   async listRequests(filter: {
@@ -118,8 +142,18 @@ export class KyselyStore implements Store {
     return rows.map(approvalFromRow);
   }
 
-  async insertGrant(grant: Grant): Promise<void> {
-    await this.db.insertInto('access_grant').values(grantToRow(grant)).execute();
+  async insertGrant(grant: Grant, audit?: AuditEvent): Promise<void> {
+    const insert = this.db.insertInto('access_grant').values(grantToRow(grant));
+    if (!audit) {
+      await insert.execute();
+      return;
+    }
+    await this.db
+      .with('inserted', () => insert.returning('id'))
+      .insertInto('audit_event')
+      .columns(AUDIT_COLUMNS)
+      .expression((eb) => eb.selectFrom('inserted').select(auditValues(audit)))
+      .execute();
   }
 
   async getGrant(id: string, options: { forUpdate?: boolean } = {}): Promise<Grant | undefined> {
@@ -151,19 +185,8 @@ export class KyselyStore implements Store {
           .returning('id'),
       )
       .insertInto('audit_event')
-      .columns(['at', 'actor', 'action', 'request_id', 'grant_id', 'detail'])
-      .expression((eb) =>
-        eb
-          .selectFrom('moved')
-          .select([
-            sql<Date>`${audit.at}::timestamptz`.as('at'),
-            sql<string>`${audit.actor}::text`.as('actor'),
-            sql<string>`${audit.action}::text`.as('action'),
-            sql<string | null>`${audit.requestId ?? null}::text`.as('request_id'),
-            sql<string | null>`${audit.grantId ?? null}::text`.as('grant_id'),
-            sql<string>`${JSON.stringify(audit.detail ?? {})}::jsonb`.as('detail'),
-          ]),
-      )
+      .columns(AUDIT_COLUMNS)
+      .expression((eb) => eb.selectFrom('moved').select(auditValues(audit)))
       .returning('grant_id')
       .execute();
     return written.length > 0;

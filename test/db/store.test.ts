@@ -158,6 +158,50 @@ describe(`KyselyStore on ${DIALECT}`, () => {
     expect(await db.store.listAudit({ requestId: r.id })).toEqual([]);
   });
 
+  it('writes a request’s change or a new grant with its audit row in one statement, and no row for a request that does not exist', async () => {
+    const r = request();
+    await db.store.insertRequest(r);
+    await db.store.updateRequest(
+      r.id,
+      { status: 'approved', decidedAt: at(5), decidedBy: 'U0BOB' },
+      { at: at(5), actor: 'U0BOB', action: 'request.approved', requestId: r.id, detail: { step: 0 } },
+    );
+    const g: Grant = {
+      id: `G-${r.id}`,
+      requestId: r.id,
+      requesterId: r.requesterId,
+      requesterEmail: r.requesterEmail,
+      resourceId: r.resourceId,
+      durationSeconds: 3600,
+      status: 'provisioning',
+      attempts: 0,
+      nextAttemptAt: at(5),
+      createdAt: at(5),
+    };
+    await db.store.insertGrant(g, {
+      at: at(5),
+      actor: 'latch',
+      action: 'grant.provisioning',
+      requestId: r.id,
+      grantId: g.id,
+    });
+    expect((await db.store.getRequest(r.id))?.status).toBe('approved');
+    expect((await db.store.getGrant(g.id))?.status).toBe('provisioning');
+    expect(
+      (await db.store.listAudit({ requestId: r.id })).map((e) => [e.action, e.grantId, e.detail]),
+    ).toEqual([
+      ['request.approved', undefined, { step: 0 }],
+      ['grant.provisioning', g.id, {}],
+    ]);
+
+    await db.store.updateRequest(
+      'RNOSUCH',
+      { status: 'denied' },
+      { at: at(6), actor: 'U0BOB', action: 'request.denied', requestId: 'RNOSUCH' },
+    );
+    expect(await db.store.listAudit({ requestId: 'RNOSUCH' })).toEqual([]);
+  });
+
   it('moves a grant and appends its audit row in one statement, only from the statuses it names', async () => {
     const g = await seedGrant(db);
     const audit = (action: string) => ({

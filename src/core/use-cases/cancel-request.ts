@@ -30,8 +30,11 @@ export async function cancelRequest(
       await auditRefusal(tx, now, { actor, attempted: 'cancel', reason: refusal.code, requestId });
       return refusal;
     }
-    await tx.updateRequest(requestId, { status: 'cancelled', decidedAt: now, decidedBy: input.requesterId });
-    await tx.appendAudit({ at: now, actor: input.requesterId, action: 'request.cancelled', requestId });
+    await tx.updateRequest(
+      requestId,
+      { status: 'cancelled', decidedAt: now, decidedBy: input.requesterId },
+      { at: now, actor: input.requesterId, action: 'request.cancelled', requestId },
+    );
     return { ...request, status: 'cancelled' as const, decidedAt: now, decidedBy: input.requesterId };
   });
   if (result instanceof LatchError) throw result;

@@ -205,12 +205,11 @@ async function recordDecision(
     };
   }
   const moved = { ...request, currentStep: request.currentStep + 1 };
-  await tx.updateRequest(request.id, { currentStep: moved.currentStep });
-  await tx.appendAudit({
-    ...audit,
-    action: 'approval.step_completed',
-    detail: { step: request.currentStep },
-  });
+  await tx.updateRequest(
+    request.id,
+    { currentStep: moved.currentStep },
+    { ...audit, action: 'approval.step_completed', detail: { step: request.currentStep } },
+  );
   return { outcome: 'recorded', request: moved, resource, approvals: all, nextApproverRefs: refs };
 }
 
@@ -223,14 +222,17 @@ async function close(
   now: Date,
   reason?: string,
 ): Promise<AccessRequest> {
-  await tx.updateRequest(request.id, { status, decidedAt: now, decidedBy: by });
-  await tx.appendAudit({
-    at: now,
-    actor: by,
-    action: `request.${status}`,
-    requestId: request.id,
-    detail: { step: request.currentStep, ...(reason ? { reason } : {}) },
-  });
+  await tx.updateRequest(
+    request.id,
+    { status, decidedAt: now, decidedBy: by },
+    {
+      at: now,
+      actor: by,
+      action: `request.${status}`,
+      requestId: request.id,
+      detail: { step: request.currentStep, ...(reason ? { reason } : {}) },
+    },
+  );
   return { ...request, status, decidedAt: now, decidedBy: by };
 }
 

@@ -24,8 +24,7 @@ export async function startGrant(
     nextAttemptAt: now,
     createdAt: now,
   };
-  await tx.insertGrant(grant);
-  await tx.appendAudit({
+  await tx.insertGrant(grant, {
     at: now,
     actor: 'latch',
     action: 'grant.provisioning',
