@@ -1,17 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { WebClient } from '@slack/web-api';
 import type { Kysely } from 'kysely';
-import pLimit from 'p-limit';
 import type { Database } from '../src/db/schema.js';
 import { createBenchSchema } from './support/bench-schema.js';
-import {
-  ADMIN,
-  AUDIT_CHANNEL,
-  type BenchWorld,
-  SIGNING_SECRET,
-  startBenchWorld,
-} from './support/bench-world.js';
+import { ADMIN, type BenchWorld, SIGNING_SECRET, startBenchWorld } from './support/bench-world.js';
 import { buildLatch } from './support/build-latch.js';
+import { withFilingMessages } from './support/filed-requests.js';
 import { type GrantOutcome, waitForGrants } from './support/grant-progress.js';
 import { type ServerProcess, startServerProcess } from './support/latch-process.js';
 import type { LoadResult } from './support/load-generator.js';
@@ -136,44 +129,19 @@ export async function benchAckLatency(sizes: AckSizes): Promise<AckResult> {
   }
 }
 
-/**
- * The pending requests the load's `Approve` clicks decide (one for every three requests), as filing
- * leaves them: matched to the requester's Identity Center user, with their first audit-channel post
- * and the approval card DMed to the approver in the local Slack, so each click updates the card and
- * replies in the thread as it would in production.
- */
+/** The pending requests the load's `Approve` clicks decide (one for every three requests), as filing leaves them. */
 export async function seedApprovals(world: BenchWorld, db: Kysely<Database>, total: number): Promise<void> {
-  const slack = new WebClient(world.slack.botToken, {
-    slackApiUrl: world.slack.apiUrl,
-    retryConfig: { retries: 0 },
+  const requests = Array.from({ length: Math.ceil(total / 3) }, (_, i): SeedRequest => {
+    const user = world.users[i % USERS];
+    return {
+      id: `RACK${i}`,
+      requesterId: user?.slackId ?? '',
+      requesterEmail: user?.email ?? '',
+      resourceId: `team-${1 + (i % TEAMS)}`,
+      ...(user ? { matchedPrincipalId: user.awsUserId } : {}),
+    };
   });
-  const posts = pLimit(16);
-  const requests = await Promise.all(
-    Array.from({ length: Math.ceil(total / 3) }, (_, i) =>
-      posts(async (): Promise<SeedRequest> => {
-        const user = world.users[i % USERS];
-        const id = `RACK${i}`;
-        const resourceId = `team-${1 + (i % TEAMS)}`;
-        const thread = await slack.chat.postMessage({
-          channel: AUDIT_CHANNEL,
-          text: `<@${user?.slackId}> requested ${resourceId} for 1h (${id})`,
-        });
-        const card = await slack.chat.postMessage({ channel: ADMIN.id, text: `Approval needed: ${id}` });
-        if (!thread.ts || !card.channel || !card.ts)
-          throw new Error(`the local Slack did not post for ${id}`);
-        return {
-          id,
-          requesterId: user?.slackId ?? '',
-          requesterEmail: user?.email ?? '',
-          resourceId,
-          ...(user ? { matchedPrincipalId: user.awsUserId } : {}),
-          auditThreadTs: thread.ts,
-          cards: [{ recipientId: ADMIN.id, channel: card.channel, ts: card.ts }],
-        };
-      }),
-    ),
-  );
-  await insertPendingRequests(db, requests, new Date());
+  await insertPendingRequests(db, await withFilingMessages(world, requests), new Date());
 }
 
 /** The floor: a bare Bolt app on the same machine that only acks. */

@@ -2,6 +2,7 @@ import { awsCallStats, describeCalls, THROTTLING_TEXT } from './support/aws-call
 import { createBenchSchema } from './support/bench-schema.js';
 import { ADMIN, SIGNING_SECRET, startBenchWorld } from './support/bench-world.js';
 import { buildLatch } from './support/build-latch.js';
+import { withFilingMessages } from './support/filed-requests.js';
 import { readGrants, waitForGrants } from './support/grant-progress.js';
 import { startServerProcess } from './support/latch-process.js';
 import { runOpenLoop } from './support/open-loop.js';
@@ -73,7 +74,7 @@ export async function benchProvisioning(sizes: ScaleSizes): Promise<Provisioning
         matchedPrincipalId: user.awsUserId,
       });
     }
-    await insertPendingRequests(schema.database.db, requests, new Date());
+    await insertPendingRequests(schema.database.db, await withFilingMessages(world, requests), new Date());
     world.aws.reset();
     world.aws.setLatency(LATENCY_MS);
     world.aws.setRateLimit(LIMIT_PER_SECOND);
