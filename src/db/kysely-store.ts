@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type InsertQueryBuilder, type Kysely, sql, type UpdateQueryBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { LIVE_GRANT_STATUSES } from '../core/grant-lifecycle.js';
 import type {
@@ -34,6 +34,12 @@ import {
 import type { Database } from './schema.js';
 
 const AUDIT_COLUMNS = ['at', 'actor', 'action', 'request_id', 'grant_id', 'detail'] as const;
+
+/** A change that returns the id of each row it wrote, for `withAudit`. */
+type AuditedChange =
+  | UpdateQueryBuilder<Database, 'access_request', 'access_request', { id: string }>
+  | UpdateQueryBuilder<Database, 'access_grant', 'access_grant', { id: string }>
+  | InsertQueryBuilder<Database, 'access_grant', { id: string }>;
 
 /** `audit` as the select list of a data-modifying CTE's insert: one row for each row the CTE changed. */
 function auditValues(audit: AuditEvent) {
@@ -84,16 +90,16 @@ export class KyselyStore implements Store {
     if ('decidedAt' in patch) row.decided_at = patch.decidedAt ?? null;
     if ('decidedBy' in patch) row.decided_by = patch.decidedBy ?? null;
     const update = this.db.updateTable('access_request').set(row).where('id', '=', id);
-    if (!audit) {
-      await update.execute();
-      return;
-    }
-    await this.db
-      .with('changed', () => update.returning('id'))
+    await (audit ? this.withAudit(update.returning('id'), audit) : update).execute();
+  }
+
+  /** An insert of `audit` for each row `change` returns: the change and its audit row in one statement. */
+  private withAudit(change: AuditedChange, audit: AuditEvent) {
+    return this.db
+      .with('changed', () => change)
       .insertInto('audit_event')
       .columns(AUDIT_COLUMNS)
-      .expression((eb) => eb.selectFrom('changed').select(auditValues(audit)))
-      .execute();
+      .expression((eb) => eb.selectFrom('changed').select(auditValues(audit)));
   }
 
   async listRequests(filter: {
@@ -144,16 +150,7 @@ export class KyselyStore implements Store {
 
   async insertGrant(grant: Grant, audit?: AuditEvent): Promise<void> {
     const insert = this.db.insertInto('access_grant').values(grantToRow(grant));
-    if (!audit) {
-      await insert.execute();
-      return;
-    }
-    await this.db
-      .with('inserted', () => insert.returning('id'))
-      .insertInto('audit_event')
-      .columns(AUDIT_COLUMNS)
-      .expression((eb) => eb.selectFrom('inserted').select(auditValues(audit)))
-      .execute();
+    await (audit ? this.withAudit(insert.returning('id'), audit) : insert).execute();
   }
 
   async getGrant(id: string, options: { forUpdate?: boolean } = {}): Promise<Grant | undefined> {
@@ -175,20 +172,13 @@ export class KyselyStore implements Store {
   ): Promise<boolean> {
     if (from.length === 0) return false;
     // A data-modifying CTE: the insert writes a row only if the update moved one, and both commit together.
-    const written = await this.db
-      .with('moved', (db) =>
-        db
-          .updateTable('access_grant')
-          .set(grantPatchToRow(patch))
-          .where('id', '=', id)
-          .where('status', 'in', from)
-          .returning('id'),
-      )
-      .insertInto('audit_event')
-      .columns(AUDIT_COLUMNS)
-      .expression((eb) => eb.selectFrom('moved').select(auditValues(audit)))
-      .returning('grant_id')
-      .execute();
+    const move = this.db
+      .updateTable('access_grant')
+      .set(grantPatchToRow(patch))
+      .where('id', '=', id)
+      .where('status', 'in', from)
+      .returning('id');
+    const written = await this.withAudit(move, audit).returning('grant_id').execute();
     return written.length > 0;
   }
 
