@@ -84,6 +84,7 @@ export async function benchAckLatency(sizes: AckSizes): Promise<AckResult> {
     const latch = await startLatch(world, schema.url);
     progress(`ack: Latch up in ${Math.round(latch.startMs)} ms; the same load`);
     const cpuBefore = await latch.cpuSeconds();
+    const slackCallsBefore = world.slack.calls.length;
     const measured = await load(world, latch, sizes, total, warmup);
     const loadEndedAt = Date.now();
     const isDone = (g: GrantOutcome) => g.status === 'active' || g.status === 'failed';
@@ -100,6 +101,7 @@ export async function benchAckLatency(sizes: AckSizes): Promise<AckResult> {
     const lastDecidedAt = Math.max(...approved.map((g) => g.decidedAt?.getTime() ?? 0));
     await latch.stop({ now: true });
     reportWarnings('Latch', latch);
+    reportSlackCalls(world, slackCallsBefore);
     await reportTableActivity('ack', schema);
 
     const all = summarize(Object.values(measured.latenciesMs).flat());
@@ -201,6 +203,15 @@ export function loadBodies(world: BenchWorld, total: number): SlackBody[] {
     else bodies.push(make.resourceSearch(user, SEARCHES[cycle % SEARCHES.length] ?? ''));
   }
   return bodies;
+}
+
+/** The Web API calls Latch made from the start of the load to the end of the wait after it, by method. */
+function reportSlackCalls(world: BenchWorld, from: number): void {
+  const byMethod = new Map<string, number>();
+  for (const call of world.slack.calls.slice(from))
+    byMethod.set(call.method, (byMethod.get(call.method) ?? 0) + 1);
+  const counts = [...byMethod].sort((a, b) => b[1] - a[1]).map(([method, n]) => `${method} ${n}`);
+  progress(`ack: Slack calls from Latch: ${counts.join(', ')}`);
 }
 
 function reportWarnings(name: string, server: ServerProcess): void {
