@@ -27,6 +27,7 @@ afterAll(() => slack.close());
 const directory = () =>
   new SlackDirectory(client, undefined, { ttlMs: 60_000, maxPeople: 100, now: () => nowMs });
 const reads = () => slack.callsTo('users.info').length;
+const lookups = () => slack.callsTo('users.lookupByEmail').length;
 
 describe('SlackDirectory', () => {
   it('reads a profile once a minute however often it is asked for', async () => {
@@ -59,5 +60,41 @@ describe('SlackDirectory', () => {
     await expect(people.person('U0ANA')).rejects.toThrow(/fatal_error/);
     expect((await people.person('U0ANA')).email).toBe('ana@example.com');
     expect(reads()).toBe(2);
+  });
+
+  it('looks an email up once a minute, whatever its case, however often it is asked for', async () => {
+    const people = directory();
+    const ids = await Promise.all([
+      people.slackUserIdFor('ana@example.com'),
+      people.slackUserIdFor('ANA@example.com'),
+    ]);
+    expect(ids).toEqual(['U0ANA', 'U0ANA']);
+    nowMs += 59_000;
+    expect(await people.slackUserIdFor('Ana@Example.com')).toBe('U0ANA');
+    expect(lookups()).toBe(1);
+
+    // The email moves to another account: it is found there once the minute is up.
+    slack.addUser({ id: 'U0ANA', email: 'ana@old.example', name: 'ana', isEmailConfirmed: true });
+    slack.addUser({ id: 'U0BEN', email: 'ana@example.com', name: 'ben', isEmailConfirmed: true });
+    nowMs += 2_000;
+    expect(await people.slackUserIdFor('ana@example.com')).toBe('U0BEN');
+    expect(lookups()).toBe(2);
+  });
+
+  it('takes a Slack user id as it is, without a call', async () => {
+    expect(await directory().slackUserIdFor('U0ANA')).toBe('U0ANA');
+    expect(lookups()).toBe(0);
+  });
+
+  it('asks again for an email Slack did not know, or could not look up', async () => {
+    const people = directory();
+    expect(await people.slackUserIdFor('cy@example.com')).toBeUndefined();
+    slack.addUser({ id: 'U0CY', email: 'cy@example.com', name: 'cy', isEmailConfirmed: true });
+    expect(await people.slackUserIdFor('cy@example.com')).toBe('U0CY');
+
+    slack.failNext('users.lookupByEmail', { error: 'fatal_error' });
+    await expect(people.slackUserIdFor('ana@example.com')).rejects.toThrow(/fatal_error/);
+    expect(await people.slackUserIdFor('ana@example.com')).toBe('U0ANA');
+    expect(lookups()).toBe(4);
   });
 });

@@ -21,11 +21,17 @@ export const PERSON_CACHE: PersonCacheSettings = { ttlMs: 60_000, maxPeople: 10_
 /**
  * People as Slack knows them. An email is trusted only when Slack marks it confirmed and,
  * if the policy lists domains, it is in one of them (DESIGN §1): that email is the link to AWS.
- * Profiles are remembered briefly; lookups of one person at once share a call, and a failed one
- * is not remembered.
+ * Profiles, and the accounts the policy's emails name, are remembered briefly; lookups of one
+ * person at once share a call, and a failed one is not remembered.
  */
 export class SlackDirectory implements Directory {
   private readonly people: LRUCache<string, Person>;
+  /**
+   * Slack user ids by lower-cased email. `users.lookupByEmail` is Tier 3 (about 50 calls a minute),
+   * and every filed request and admin alert resolves the policy's approvers and admins by email.
+   * Only accounts found are kept: an approver who joins Slack is found on the next request.
+   */
+  private readonly idsByEmail: LRUCache<string, string>;
 
   constructor(
     private readonly client: WebClient,
@@ -39,6 +45,13 @@ export class SlackDirectory implements Directory {
       ttlResolution: 0,
       ...(cache.now ? { perf: { now: cache.now } } : {}),
       fetchMethod: (slackUserId) => this.readPerson(slackUserId),
+    });
+    this.idsByEmail = new LRUCache<string, string>({
+      max: cache.maxPeople,
+      ttl: cache.ttlMs,
+      ttlResolution: 0,
+      ...(cache.now ? { perf: { now: cache.now } } : {}),
+      fetchMethod: (email) => this.lookUpByEmail(email),
     });
   }
 
@@ -58,8 +71,12 @@ export class SlackDirectory implements Directory {
 
   async slackUserIdFor(ref: string): Promise<string | undefined> {
     if (SLACK_USER_ID.test(ref)) return ref;
+    return this.idsByEmail.fetch(ref.toLowerCase());
+  }
+
+  private async lookUpByEmail(email: string): Promise<string | undefined> {
     try {
-      const { user } = await this.client.users.lookupByEmail({ email: ref });
+      const { user } = await this.client.users.lookupByEmail({ email });
       return user?.deleted ? undefined : user?.id;
     } catch (error) {
       if ((error as { data?: { error?: string } }).data?.error === 'users_not_found') return undefined;
