@@ -17,6 +17,7 @@ import {
   RESOURCE_INPUT,
   TIER_ACTION,
 } from './action-ids.js';
+import { ActionRoutes, ViewRoutes } from './listener-routes.js';
 import { handleAccessCommand } from './listeners/access-command.js';
 import { handleAppHomeOpened } from './listeners/app-home-opened.js';
 import { handleApplyInsightButton } from './listeners/apply-insight-button.js';
@@ -35,24 +36,32 @@ import { handleResourceOptions } from './listeners/resource-options.js';
 import { handleReviewButton } from './listeners/review-buttons.js';
 import { handleTierSelect } from './listeners/tier-select.js';
 
-/** The one list of everything Latch answers in Slack. */
+/**
+ * The one list of everything Latch answers in Slack: one Bolt listener per kind of request, and
+ * Latch's own routes for the actions and forms (why: `listener-routes.ts`).
+ */
 export function registerListeners(app: App, deps: LatchDeps): void {
+  const actions = new ActionRoutes()
+    .on<BlockButtonAction>(APPROVE_ACTION, handleApproveButton(deps))
+    .on<BlockButtonAction>(DENY_ACTION, handleDenyButton(deps))
+    .on(APPROVE_FOR_ACTION, handleApproveForSelect(deps))
+    .on<BlockButtonAction>(RELEASE_ACTION, handleReleaseButton(deps))
+    .on<BlockButtonAction>(CANCEL_ACTION, handleCancelButton(deps))
+    .on<BlockButtonAction>(ACKNOWLEDGE_ACTION, handleReviewButton(deps, 'acknowledged'))
+    .on<BlockButtonAction>(FLAG_ACTION, handleReviewButton(deps, 'flagged'))
+    .on<BlockButtonAction>(EXTEND_ACTION, handleExtendButton(deps))
+    .on<BlockButtonAction>(new RegExp(`^${HOME_MORE_ACTION}:`), handleHomeMoreButton(deps))
+    .on(RESOURCE_INPUT, handleResourceChosen(deps))
+    .on(TIER_ACTION, handleTierSelect(deps))
+    .on<BlockButtonAction>(new RegExp(`^${APPLY_INSIGHT_ACTION}:`), handleApplyInsightButton(deps));
+  const views = new ViewRoutes()
+    .on(DENY_MODAL, handleDenyModalSubmit(deps))
+    .on(REQUEST_MODAL, handleRequestModalSubmit(deps))
+    .on(EXTEND_MODAL, handleExtendModalSubmit(deps));
+
   app.command('/access', handleAccessCommand(deps));
-  app.action<BlockButtonAction>(APPROVE_ACTION, handleApproveButton(deps));
-  app.action<BlockButtonAction>(DENY_ACTION, handleDenyButton(deps));
-  app.action(APPROVE_FOR_ACTION, handleApproveForSelect(deps));
-  app.view(DENY_MODAL, handleDenyModalSubmit(deps));
-  app.action<BlockButtonAction>(RELEASE_ACTION, handleReleaseButton(deps));
-  app.view(REQUEST_MODAL, handleRequestModalSubmit(deps));
+  app.action({ type: 'block_actions' }, actions.listener(deps.log));
+  app.view({ type: 'view_submission' }, views.listener(deps.log));
   app.options(RESOURCE_INPUT, handleResourceOptions(deps));
-  app.action<BlockButtonAction>(CANCEL_ACTION, handleCancelButton(deps));
-  app.action<BlockButtonAction>(ACKNOWLEDGE_ACTION, handleReviewButton(deps, 'acknowledged'));
-  app.action<BlockButtonAction>(FLAG_ACTION, handleReviewButton(deps, 'flagged'));
-  app.action<BlockButtonAction>(EXTEND_ACTION, handleExtendButton(deps));
-  app.view(EXTEND_MODAL, handleExtendModalSubmit(deps));
-  app.action<BlockButtonAction>(new RegExp(`^${HOME_MORE_ACTION}:`), handleHomeMoreButton(deps));
   app.event('app_home_opened', handleAppHomeOpened(deps));
-  app.action(RESOURCE_INPUT, handleResourceChosen(deps));
-  app.action(TIER_ACTION, handleTierSelect(deps));
-  app.action<BlockButtonAction>(new RegExp(`^${APPLY_INSIGHT_ACTION}:`), handleApplyInsightButton(deps));
 }
