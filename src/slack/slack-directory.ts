@@ -38,21 +38,8 @@ export class SlackDirectory implements Directory {
     private readonly allowedEmailDomains: readonly string[] | undefined,
     cache: PersonCacheSettings = PERSON_CACHE,
   ) {
-    this.people = new LRUCache<string, Person>({
-      max: cache.maxPeople,
-      ttl: cache.ttlMs,
-      // Read the clock on every lookup rather than reuse a reading for up to 1 ms.
-      ttlResolution: 0,
-      ...(cache.now ? { perf: { now: cache.now } } : {}),
-      fetchMethod: (slackUserId) => this.readPerson(slackUserId),
-    });
-    this.idsByEmail = new LRUCache<string, string>({
-      max: cache.maxPeople,
-      ttl: cache.ttlMs,
-      ttlResolution: 0,
-      ...(cache.now ? { perf: { now: cache.now } } : {}),
-      fetchMethod: (email) => this.lookUpByEmail(email),
-    });
+    this.people = shortLived(cache, (slackUserId) => this.readPerson(slackUserId));
+    this.idsByEmail = shortLived(cache, (email) => this.lookUpByEmail(email));
   }
 
   async person(slackUserId: string): Promise<Person> {
@@ -89,4 +76,19 @@ export class SlackDirectory implements Directory {
     const domain = email.slice(email.lastIndexOf('@') + 1);
     return this.allowedEmailDomains.includes(domain);
   }
+}
+
+/** Values kept for `ttlMs`; lookups of one key at once share a fetch, and a failed one is not kept. */
+function shortLived<V extends {}>(
+  cache: PersonCacheSettings,
+  fetchMethod: (key: string) => Promise<V | undefined>,
+): LRUCache<string, V> {
+  return new LRUCache<string, V>({
+    max: cache.maxPeople,
+    ttl: cache.ttlMs,
+    // Read the clock on every lookup rather than reuse a reading for up to 1 ms.
+    ttlResolution: 0,
+    ...(cache.now ? { perf: { now: cache.now } } : {}),
+    fetchMethod,
+  });
 }

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { typeCommand } from '../support/e2e-steps.js';
+import { BOT_USER_ID, dmChannelOf } from '../support/fake-slack-state.js';
 import { type LatchWorld, PEOPLE, startLatchWorld } from '../support/start-latch.js';
 
 const { alice } = PEOPLE;
 
 describe('/access with bad input answers clearly and creates nothing', () => {
   let world: LatchWorld;
+  const logs: string[] = [];
   beforeAll(async () => {
-    world = await startLatchWorld();
+    world = await startLatchWorld({ logs });
   });
   afterAll(async () => {
     await world.stop();
@@ -46,5 +48,37 @@ describe('/access with bad input answers clearly and creates nothing', () => {
       '/access request <resource-id> <duration> <justification…>',
     );
     expect(await typeCommand(world, alice.id, 'list')).toContain('You have no pending requests.');
+  });
+
+  it('acknowledges a button Latch no longer has, and changes nothing', async () => {
+    // A message from an older Latch, whose button no listener handles now.
+    const old = world.slack.seedMessage(dmChannelOf(alice.id), BOT_USER_ID, {
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'old',
+          elements: [
+            {
+              type: 'button',
+              action_id: 'latch_retired',
+              text: { type: 'plain_text', text: 'Old' },
+              value: 'x',
+            },
+          ],
+        },
+      ],
+    });
+    const click = await world.user.clickButton({
+      userId: alice.id,
+      actionId: 'latch_retired',
+      value: 'x',
+      channelId: old.channel,
+      messageTs: old.ts,
+    });
+    // Bolt answers a request no listener acknowledged with a 404 after 3 s, which Slack shows as an error.
+    expect(click.status).toBe(200);
+    expect(logs.some((line) => line.includes('"actionId":"latch_retired"'))).toBe(true);
+    expect(await world.latch.deps.store.listRequests({})).toEqual([]);
+    expect(world.slack.callsTo('chat.postMessage')).toEqual([]);
   });
 });
