@@ -140,9 +140,19 @@ export async function sendInteraction(
 
 export type HomeView = { id: string; blocks: unknown[]; private_metadata?: string };
 
-/** Opens App Home as `userId` and returns the view Latch published. */
+/** Long enough for a Home draw to follow one that ended, on a loaded CI machine. */
+const HOME_QUIET_MS = 150;
+
+/**
+ * Opens someone's Home and returns it as drawn for this opening. Only their own publishes count:
+ * others' Homes are redrawn in the background too. A redraw of theirs already under way when they
+ * open it may land first with what it read before; the opening's own draw follows it, so this
+ * waits until their Home has stopped changing.
+ */
 export async function openHome(world: LatchWorld, userId: string): Promise<HomeView> {
-  const before = world.slack.callsTo('views.publish').length;
+  const publishes = () =>
+    world.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId).length;
+  const before = publishes();
   const sent = await world.user.event({
     type: 'app_home_opened',
     user: userId,
@@ -151,10 +161,15 @@ export async function openHome(world: LatchWorld, userId: string): Promise<HomeV
     event_ts: '1.0',
   });
   expect(sent.status).toBe(200);
-  await eventually(
-    () => world.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId).length,
-    (n) => n > 0 && world.slack.callsTo('views.publish').length > before,
-  );
+  let seen = await eventually(publishes, (n) => n > before);
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < HOME_QUIET_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    if (publishes() !== seen) {
+      seen = publishes();
+      quietSince = Date.now();
+    }
+  }
   return world.slack.homeView(userId) as HomeView;
 }
 
