@@ -30,7 +30,8 @@ import { sweep } from './scheduler/sweep.js';
 import { BackgroundNotifier } from './slack/background-notifier.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { countSlackCalls } from './slack/count-slack-calls.js';
-import { healthRoutes } from './slack/health-routes.js';
+import { FrontThreadReceiver } from './slack/front/front-receiver.js';
+import { healthAnswers, healthRoutes } from './slack/health-routes.js';
 import { HomeRedraws } from './slack/home-redraws.js';
 import { InFlight } from './slack/in-flight.js';
 import { cachedWorkspace } from './slack/own-workspace.js';
@@ -108,8 +109,21 @@ export async function createLatch(
       overrides.slackClientOptions?.fetch ?? slackFetch,
     ),
   };
-  const customRoutes = healthRoutes({ pingDatabase: () => store.ping(), isReady: () => ready, metrics });
+  const inFlight = new InFlight();
+  const health = healthAnswers({ pingDatabase: () => store.ping(), isReady: () => ready, metrics });
+  const customRoutes = healthRoutes(health);
   const logger = boltLogger(log);
+  // In HTTP mode a thread of its own answers Slack (why: front/front-thread.ts); by default only with
+  // PostgreSQL, as the embedded database's deployments are small and the thread's memory (about
+  // 30 MB) would take Latch past its 200 MB footprint there.
+  const front = env.ackThread
+    ? new FrontThreadReceiver({
+        signingSecret: env.slackSigningSecret ?? '',
+        routes: health,
+        log,
+        track: (work) => inFlight.track(work),
+      })
+    : undefined;
   const app = new App({
     token: env.slackBotToken,
     ...(env.slackAppToken
@@ -123,12 +137,14 @@ export async function createLatch(
         }
       : {
           // Bolt's own receiver, built here only to hand the signed timestamp to the request guards.
-          receiver: new HTTPReceiver({
-            signingSecret: env.slackSigningSecret ?? '',
-            customRoutes,
-            logger,
-            customPropertiesExtractor: signedTimestampOf,
-          }),
+          receiver:
+            front ??
+            new HTTPReceiver({
+              signingSecret: env.slackSigningSecret ?? '',
+              customRoutes,
+              logger,
+              customPropertiesExtractor: signedTimestampOf,
+            }),
         }),
     clientOptions,
     logger,
@@ -165,7 +181,8 @@ export async function createLatch(
     callLimits.callRate,
     coreLog,
   );
-  const inFlight = new InFlight();
+  let livePolicy = policy;
+  front?.showCatalog(policy, (resource) => provisioner.supports(resource));
   const deps: LatchDeps = {
     store,
     directory,
@@ -178,7 +195,14 @@ export async function createLatch(
     }),
     clock,
     log: coreLog,
-    policy,
+    // The front thread answers from the same catalog: it is shown every change (refreshResources).
+    get policy() {
+      return livePolicy;
+    },
+    set policy(next) {
+      livePolicy = next;
+      front?.showCatalog(next, (resource) => provisioner.supports(resource));
+    },
     fileResources: policy.resources,
     catalog: {
       discover: () =>
@@ -242,7 +266,10 @@ export async function createLatch(
     lastPass = pass.catch(() => undefined);
     return pass;
   };
-  const ownWorkspace = cachedWorkspace(() => app.client.auth.test());
+  const ownWorkspace = cachedWorkspace(
+    () => app.client.auth.test(),
+    (workspace) => front?.showWorkspace(workspace),
+  );
   app.use(inFlight.middleware);
   app.use(slackRequestLog);
   useRequestGuards(app, deps, ownWorkspace);
@@ -262,6 +289,7 @@ export async function createLatch(
       await background.drain();
     },
     async start() {
+      front?.prepare();
       // Bolt checks the bot token (auth.test) while the database opens and migrates; a refused
       // token is the error reported, in one line, whatever the database said.
       const [checked, migrated] = await Promise.allSettled([app.init(), migrateToLatest(database)]);
@@ -340,6 +368,7 @@ export async function createLatch(
       stopped = true;
       ready = false;
       if (started) await app.stop();
+      else await front?.stop();
       if (!(await inFlight.drained(STOP_DEADLINE_MS))) {
         log.warn(
           { running: inFlight.count },

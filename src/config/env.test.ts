@@ -16,6 +16,7 @@ describe('readEnv', () => {
       syncCron: DEFAULT_SYNC_CRON,
       reconcileCron: DEFAULT_RECONCILE_CRON,
       logLevel: 'info',
+      ackThread: false,
     });
   });
 
@@ -42,6 +43,11 @@ describe('readEnv', () => {
     [{ ...http, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres/],
     [{ ...http, LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     [{ ...http, SLACK_APP_TOKEN: 'xoxb-wrong' }, /^SLACK_APP_TOKEN must be an app-level token/],
+    [{ ...http, LATCH_ACK_THREAD: 'yes' }, /^LATCH_ACK_THREAD must be "on" or "off"/],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', LATCH_ACK_THREAD: 'on' },
+      /^LATCH_ACK_THREAD applies to HTTP mode only/,
+    ],
   ])('stops with one line naming the setting for %j', (given, want) => {
     expect(() => readEnv(given)).toThrow(want);
   });
@@ -52,5 +58,19 @@ describe('LATCH_SYNC_CRON', () => {
     const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
     expect(readEnv({ ...base, LATCH_SYNC_CRON: 'off' }).syncCron).toBe('off');
     expect(readEnv({ ...base, LATCH_SYNC_CRON: '0 */30 * * * *' }).syncCron).toBe('0 */30 * * * *');
+  });
+});
+
+describe('LATCH_ACK_THREAD', () => {
+  const pg = { DATABASE_URL: 'postgres://db/latch' };
+  it('answers Slack from a thread of its own with PostgreSQL in HTTP mode, unless turned off', () => {
+    expect(readEnv({ ...http, ...pg }).ackThread).toBe(true);
+    expect(readEnv({ ...http, ...pg, LATCH_ACK_THREAD: 'off' }).ackThread).toBe(false);
+  });
+
+  it('does not on the embedded database unless turned on, nor in Socket Mode', () => {
+    expect(readEnv(http).ackThread).toBe(false);
+    expect(readEnv({ ...http, LATCH_ACK_THREAD: 'on' }).ackThread).toBe(true);
+    expect(readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', ...pg }).ackThread).toBe(false);
   });
 });

@@ -58,6 +58,12 @@ const envSchema = z
         message: 'is not a valid cron expression (or "off")',
       },
     ),
+    LATCH_ACK_THREAD: optionalText.refine(
+      (value) => value === undefined || value === 'on' || value === 'off',
+      {
+        message: 'must be "on" or "off" (unset: on with DATABASE_URL in HTTP mode)',
+      },
+    ),
     LOG_LEVEL: optionalText
       .transform((value) => value ?? 'info')
       .refine((value) => (LOG_LEVELS as readonly string[]).includes(value), {
@@ -65,6 +71,14 @@ const envSchema = z
       }),
   })
   .superRefine((env, ctx) => {
+    if (env.SLACK_APP_TOKEN && env.LATCH_ACK_THREAD === 'on') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LATCH_ACK_THREAD'],
+        message:
+          'applies to HTTP mode only; in Socket Mode Latch answers over the socket (unset it, or unset SLACK_APP_TOKEN)',
+      });
+    }
     if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -91,6 +105,8 @@ export interface Env {
   /** The weekly standing-access digest's cron, when set here; otherwise the policy file decides. */
   insightsDigestCron?: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** HTTP mode: whether a thread of its own answers Slack's requests (`src/slack/front/front-thread.ts`). */
+  ackThread: boolean;
 }
 
 /** process.env → Env; throws a ConfigError whose message is one line naming the setting. */
@@ -115,6 +131,11 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     reconcileCron: env.LATCH_RECONCILE_CRON,
     ...(env.LATCH_INSIGHTS_DIGEST_CRON ? { insightsDigestCron: env.LATCH_INSIGHTS_DIGEST_CRON } : {}),
     logLevel: env.LOG_LEVEL as Env['logLevel'],
+    ackThread: env.SLACK_APP_TOKEN
+      ? false
+      : env.LATCH_ACK_THREAD
+        ? env.LATCH_ACK_THREAD === 'on'
+        : env.DATABASE_URL !== undefined,
   };
 }
 

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 
 export interface HealthChecks {
@@ -7,44 +6,48 @@ export interface HealthChecks {
   metrics: { contentType: string; render(): Promise<string> };
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+/** One answer of a health route, as plain data so the front thread can write it too. */
+export interface HealthAnswer {
+  status: number;
+  contentType: string;
+  body: string;
 }
 
+const JSON_TYPE = 'application/json';
+const json = (status: number, body: unknown): HealthAnswer => ({
+  status,
+  contentType: JSON_TYPE,
+  body: JSON.stringify(body),
+});
+
 /** `GET /healthz` (the database answers), `GET /readyz` (migrated, scheduler running) and `GET /metrics`: DESIGN §3. */
-export function healthRoutes(checks: HealthChecks): CustomRoute[] {
-  return [
-    {
-      path: '/healthz',
-      method: ['GET'],
-      handler: (_req, res) => {
-        checks.pingDatabase().then(
-          () => json(res, 200, { status: 'ok', database: 'ok' }),
-          () => json(res, 503, { status: 'unavailable', database: 'unreachable' }),
-        );
-      },
+export function healthAnswers(checks: HealthChecks): Record<string, () => Promise<HealthAnswer>> {
+  return {
+    '/healthz': () =>
+      checks.pingDatabase().then(
+        () => json(200, { status: 'ok', database: 'ok' }),
+        () => json(503, { status: 'unavailable', database: 'unreachable' }),
+      ),
+    '/readyz': async () =>
+      checks.isReady() ? json(200, { status: 'ready' }) : json(503, { status: 'starting' }),
+    '/metrics': () =>
+      checks.metrics.render().then(
+        (text) => ({ status: 200, contentType: checks.metrics.contentType, body: text }),
+        () => json(503, { status: 'unavailable', database: 'unreachable' }),
+      ),
+  };
+}
+
+/** The same answers as Bolt custom routes, for a receiver that serves them itself. */
+export function healthRoutes(answers: Record<string, () => Promise<HealthAnswer>>): CustomRoute[] {
+  return Object.entries(answers).map(([path, answer]) => ({
+    path,
+    method: ['GET'],
+    handler: (_req, res) => {
+      answer().then(({ status, contentType, body }) => {
+        res.writeHead(status, { 'content-type': contentType });
+        res.end(body);
+      });
     },
-    {
-      path: '/readyz',
-      method: ['GET'],
-      handler: (_req, res) => {
-        if (checks.isReady()) json(res, 200, { status: 'ready' });
-        else json(res, 503, { status: 'starting' });
-      },
-    },
-    {
-      path: '/metrics',
-      method: ['GET'],
-      handler: (_req, res) => {
-        checks.metrics.render().then(
-          (text) => {
-            res.writeHead(200, { 'content-type': checks.metrics.contentType });
-            res.end(text);
-          },
-          () => json(res, 503, { status: 'unavailable', database: 'unreachable' }),
-        );
-      },
-    },
-  ];
+  }));
 }

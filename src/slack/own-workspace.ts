@@ -38,10 +38,7 @@ export function ownWorkspaceOnly(options: OwnWorkspaceOptions): Middleware<AnyMi
       await acknowledge(args, 'Latch cannot reach Slack to check this request; nothing was done. Try again.');
       return;
     }
-    const isOwn = own.isEnterpriseInstall
-      ? own.enterpriseId !== undefined && context.enterpriseId === own.enterpriseId
-      : own.teamId !== undefined && context.teamId === own.teamId;
-    if (isOwn) return next();
+    if (isOwnWorkspace(own, context)) return next();
     await options
       .refuse({
         ...(context.userId ? { userId: printable(context.userId) } : {}),
@@ -54,18 +51,30 @@ export function ownWorkspaceOnly(options: OwnWorkspaceOptions): Middleware<AnyMi
   };
 }
 
-/** Caches the first successful `auth.test`; a failed one is tried again on the next request. */
+/** Pure: whether a request (Bolt's context of it) comes from the bot's own workspace or org. */
+export function isOwnWorkspace(own: Workspace, context: { teamId?: string; enterpriseId?: string }): boolean {
+  return own.isEnterpriseInstall
+    ? own.enterpriseId !== undefined && context.enterpriseId === own.enterpriseId
+    : own.teamId !== undefined && context.teamId === own.teamId;
+}
+
+/** Caches the first successful `auth.test`, told to `learned`; a failed one is tried again on the next request. */
 export function cachedWorkspace(
   authTest: () => Promise<{ team_id?: string; enterprise_id?: string; is_enterprise_install?: boolean }>,
+  learned?: (workspace: Workspace) => void,
 ): () => Promise<Workspace> {
   let known: Promise<Workspace> | undefined;
   return () => {
     known ??= authTest().then(
-      (result) => ({
-        ...(result.team_id ? { teamId: result.team_id } : {}),
-        ...(result.enterprise_id ? { enterpriseId: result.enterprise_id } : {}),
-        isEnterpriseInstall: result.is_enterprise_install === true,
-      }),
+      (result) => {
+        const workspace: Workspace = {
+          ...(result.team_id ? { teamId: result.team_id } : {}),
+          ...(result.enterprise_id ? { enterpriseId: result.enterprise_id } : {}),
+          isEnterpriseInstall: result.is_enterprise_install === true,
+        };
+        learned?.(workspace);
+        return workspace;
+      },
       (error: unknown) => {
         known = undefined;
         throw error;

@@ -77,6 +77,11 @@ export function slackClientForBot(options: {
   teamId?: string;
   /** Clock in milliseconds used for request timestamps and action_ts (default Date.now). */
   now?: () => number;
+  /** Sends each request (default: fetch). */
+  send?: (
+    endpoint: string,
+    init: { method: 'POST'; headers: Record<string, string>; body: string },
+  ) => Promise<Response>;
 }): SlackClientForBot {
   const { fake, signingSecret } = options;
   const endpoint = `${options.botUrl.replace(/\/$/, '')}/slack/events`;
@@ -89,7 +94,7 @@ export function slackClientForBot(options: {
   };
 
   async function raw(body: string, headers: Record<string, string>): Promise<HttpResult> {
-    const res = await fetch(endpoint, { method: 'POST', headers, body });
+    const res = await (options.send ?? fetch)(endpoint, { method: 'POST', headers, body });
     const text = await res.text();
     const isJson = (res.headers.get('content-type') ?? '').includes('json');
     return { status: res.status, body: isJson && text ? JSON.parse(text) : text };

@@ -77,6 +77,8 @@ export async function startLatchWorld(
     slackClientOptions?: WebClientOptions;
     /** Collects every log line Latch writes (info and up) here, as JSON text. */
     logs?: string[];
+    /** LATCH_ACK_THREAD; unset, Latch's default (on with PostgreSQL in HTTP mode). */
+    ackThread?: 'on' | 'off';
   } = {},
 ): Promise<LatchWorld> {
   const slack = await startFakeSlackServer();
@@ -137,6 +139,7 @@ export async function startLatchWorld(
     LATCH_SYNC_CRON: options.syncCron ?? 'off',
     LATCH_RECONCILE_CRON: options.reconcileCron ?? 'off',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...(options.ackThread ? { LATCH_ACK_THREAD: options.ackThread } : {}),
   });
   const clock = new TestClock();
   const boot = async (replicaOf?: Latch) => {

@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { searchCatalog } from '../../core/catalog.js';
 import { formatDuration } from '../../core/duration.js';
 import type { LatchDeps } from '../../core/ports.js';
 import { adminInsights } from '../../core/use-cases/admin-insights.js';
@@ -14,11 +13,11 @@ import { pinIdentity, unpinIdentity } from '../../core/use-cases/pin-identity.js
 import { provisionGrants } from '../../core/use-cases/provision-grants.js';
 import { releaseGrant } from '../../core/use-cases/release-grant.js';
 import { setResourceTier } from '../../core/use-cases/set-resource-tier.js';
+import { commandAnswer } from '../ack-answers.js';
 import { extensionText } from '../blocks/extension-text.js';
 import { filedText } from '../blocks/filed-text.js';
-import { helpText } from '../blocks/help.js';
 import { insightsText } from '../blocks/insights-text.js';
-import { myAccessText, resourcesText } from '../blocks/my-access.js';
+import { myAccessText } from '../blocks/my-access.js';
 import { requestModal } from '../blocks/request-modal.js';
 import { syncText } from '../blocks/sync-text.js';
 import { tierChangeText } from '../blocks/tier-change-text.js';
@@ -33,21 +32,14 @@ export function handleAccessCommand(deps: LatchDeps) {
   return async ({ command, ack, respond, client }: Args): Promise<void> => {
     const parsed = parseAccessCommand(command.text);
     const userId = command.user_id;
-    switch (parsed.kind) {
-      case 'usage_error':
-        return ack({ response_type: 'ephemeral', text: parsed.message });
-      case 'help':
-        return ack({ response_type: 'ephemeral', text: helpText() });
-      case 'resources':
-        return ack({
-          response_type: 'ephemeral',
-          text: resourcesText(searchCatalog(deps.policy, parsed.query), parsed.query),
-        });
-      case 'open_modal':
-        // The trigger_id lives 3 seconds: open the modal before any other work (PLATFORM A1).
-        await ack();
-        await client.views.open({ trigger_id: command.trigger_id, view: requestModal() });
-        return;
+    // Mistakes, help and the catalog search are answered in the ack (the front thread answers them the same way).
+    const immediate = commandAnswer(parsed, deps.policy);
+    if (immediate) return ack(immediate);
+    if (parsed.kind === 'open_modal') {
+      // The trigger_id lives 3 seconds: open the modal before any other work (PLATFORM A1).
+      await ack();
+      await client.views.open({ trigger_id: command.trigger_id, view: requestModal() });
+      return;
     }
     await ack();
     await answerFor(deps.log, replyEphemeral(respond), async () => {
