@@ -136,7 +136,8 @@ export async function createLatch(
           installerOptions: { port: env.port, clientOptions: { ...clientOptions } },
         }
       : {
-          // Bolt's own receiver, built here only to hand the signed timestamp to the request guards.
+          // The front thread's receiver, or Bolt's own, built here only to hand the signed timestamp
+          // to the request guards.
           receiver:
             front ??
             new HTTPReceiver({
