@@ -28,7 +28,8 @@ describe('the node flags Latch runs with', () => {
   });
 
   it('give V8 a 64 MB young generation on PostgreSQL and a 4 MB one with the embedded PGlite', async () => {
-    expect(await flagsWith({ DATABASE_URL: 'postgres://latch@db/latch' })).toEqual([
+    const pg = 'postgres://latch@db/latch';
+    expect(await flagsWith({ DATABASE_URL: pg, LATCH_ACK_THREAD: 'off' })).toEqual([
       '--max-semi-space-size=64',
       '--enable-source-maps',
     ]);
@@ -37,6 +38,18 @@ describe('the node flags Latch runs with', () => {
       '--max-semi-space-size=4',
       '--enable-source-maps',
     ]);
+  });
+
+  it('scavenge without V8’s helper threads whenever the front thread answers Slack (LATCH_ACK_THREAD)', async () => {
+    const pg = 'postgres://latch@db/latch';
+    const withoutHelpers = (flags: string[]) => flags.includes('--no-parallel-scavenge');
+    // The front thread's default: HTTP mode with PostgreSQL.
+    expect(withoutHelpers(await flagsWith({ DATABASE_URL: pg }))).toBe(true);
+    expect(withoutHelpers(await flagsWith({ DATABASE_URL: pg, LATCH_ACK_THREAD: 'on' }))).toBe(true);
+    expect(withoutHelpers(await flagsWith({ LATCH_ACK_THREAD: 'on' }))).toBe(true);
+    expect(withoutHelpers(await flagsWith({ DATABASE_URL: pg, LATCH_ACK_THREAD: 'off' }))).toBe(false);
+    expect(withoutHelpers(await flagsWith({ DATABASE_URL: pg, SLACK_APP_TOKEN: 'xapp-1' }))).toBe(false);
+    expect(withoutHelpers(await flagsWith({}))).toBe(false);
   });
 
   it('passes its arguments on to node, as the command line of the process it becomes', async () => {
