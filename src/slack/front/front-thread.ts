@@ -10,6 +10,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { App, type CodedError, ErrorCode, HTTPReceiver, type Logger, LogLevel } from '@slack/bolt';
+import { boltLogText } from '../bolt-logger.js';
 import { signedTimestampOf } from '../signed-recently.js';
 import { type FrontDecision, frontDecision } from './front-answers.js';
 import type { FromFront, FrontStart, FrontView, ToFront } from './front-messages.js';
@@ -21,15 +22,11 @@ const { signingSecret, routes } = workerData as FrontStart;
 const post = (message: FromFront) => main.postMessage(message);
 
 /** Bolt's lines go to the main thread's logger, so they share its format and redaction. */
-const text = (parts: unknown[]) =>
-  parts
-    .map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p)))
-    .join(' ');
 const logger: Logger = {
   debug: () => {},
-  info: (...parts) => post({ type: 'log', level: 'info', message: text(parts) }),
-  warn: (...parts) => post({ type: 'log', level: 'warn', message: text(parts) }),
-  error: (...parts) => post({ type: 'log', level: 'error', message: text(parts) }),
+  info: (...parts) => post({ type: 'log', level: 'info', message: boltLogText(parts) }),
+  warn: (...parts) => post({ type: 'log', level: 'warn', message: boltLogText(parts) }),
+  error: (...parts) => post({ type: 'log', level: 'error', message: boltLogText(parts) }),
   setLevel: () => {},
   getLevel: () => LogLevel.INFO,
   setName: () => {},
